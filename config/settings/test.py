@@ -1,0 +1,28 @@
+"""Test settings: the same as production but fast and isolated.
+
+DATABASE_URL selects PostgreSQL (the second CI pass); otherwise SQLite, in a temp file
+so that browser tests and concurrent processes share one database.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("LOOPDESK_DATA_DIR", tempfile.mkdtemp(prefix="loopdesk-test-"))
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, DATA_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+WHITENOISE_USE_FINDERS = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,87 @@
+"""Writes for users, teams and API keys."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from loopdesk.core.exceptions import ValidationFailed
+
+from .models import ApiKey, ApiScope, Role, Team, User
+
+KEY_PREFIX = "ld_"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    secret: str  # shown once, never stored
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str = "",
+    role: str = Role.AGENT,
+    language: str = "zh-hans",
+    timezone_name: str = "Asia/Shanghai",
+) -> User:
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationFailed(f"Unknown role: {role}", field="role")
+    if User.objects.filter(email=email).exists():
+        raise ValidationFailed("A user with this email already exists.", field="email")
+    return User.objects.create_user(
+        email,
+        password,
+        display_name=display_name or email.split("@", 1)[0],
+        role=role,
+        language=language,
+        timezone=timezone_name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+
+
+def user_deactivate(*, user: User) -> User:
+    """Deactivation revokes every key at once (sessions die because is_active is checked)."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user.api_keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return user
+
+
+def team_create(*, name: str, members: list[User] | None = None, description: str = "") -> Team:
+    team = Team.objects.create(name=name.strip(), description=description)
+    if members:
+        team.members.add(*members)
+    return team
+
+
+def api_key_create(*, user: User, name: str, scopes: list[str] | None = None) -> IssuedKey:
+    scopes = list(scopes) if scopes else [s.value for s in ApiScope]
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise ValidationFailed(f"Unknown scopes: {', '.join(unknown)}", field="scopes")
+    prefix = secrets.token_hex(6)
+    secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        user=user, name=name[:100] or "API key", prefix=prefix, key_hash=hash_secret(secret),
+        scopes=scopes,
+    )
+    return IssuedKey(api_key=api_key, secret=secret)
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key

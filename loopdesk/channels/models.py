@@ -1,0 +1,1 @@
+# Channel configuration models (mailboxes, WeChat accounts) arrive with their issues.

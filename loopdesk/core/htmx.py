@@ -1,0 +1,20 @@
+"""One code path for full pages and htmx partials (NetBox's utilities/htmx.py idea)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def htmx_partial(request: HttpRequest) -> bool:
+    """True when htmx asks for a fragment (and not a boosted full-page navigation)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def render_page(
+    request: HttpRequest, *, full: str, partial: str, context: dict, status: int = 200
+) -> HttpResponse:
+    template = partial if htmx_partial(request) else full
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

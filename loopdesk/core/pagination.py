@@ -1,0 +1,84 @@
+"""Keyset (cursor) pagination: constant cost for page 1 and page 10,000 alike.
+
+A cursor encodes the sort key values of the last row seen; the next page is the rows
+strictly after it in the (sort, pk) order. No OFFSET, no COUNT.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .exceptions import ValidationFailed
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str  # model field, e.g. "updated_at"
+    descending: bool
+    kind: str = "datetime"  # datetime | int | str
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(keys) + 1:
+            raise ValueError("length")
+        parsed: list[Any] = []
+        for key, value in zip(keys, values[:-1], strict=True):
+            if key.kind == "datetime":
+                parsed.append(datetime.fromisoformat(value))
+            elif key.kind == "int":
+                parsed.append(int(value))
+            else:
+                parsed.append(str(value))
+        parsed.append(int(values[-1]))
+        return parsed
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("Invalid page cursor.", field="page[after]") from exc
+
+
+def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None) -> Page:
+    """Return one page of `qs` ordered by `keys` then pk (same direction as the last key)."""
+    pk_desc = keys[-1].descending
+    ordering = [f"-{k.field}" if k.descending else k.field for k in keys]
+    ordering.append("-pk" if pk_desc else "pk")
+    qs = qs.order_by(*ordering)
+    if after:
+        values = decode_cursor(after, keys)
+        qs = qs.filter(_after_filter(keys, values, pk_desc))
+    rows = list(qs[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, k.field) for k in keys] + [last.pk])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def _after_filter(keys: list[SortKey], values: list[Any], pk_desc: bool) -> Q:
+    """(a, b, pk) > (va, vb, vpk) expanded into OR-of-ANDs, each with its own direction."""
+    fields = [(k.field, k.descending) for k in keys] + [("pk", pk_desc)]
+    result = Q()
+    for i, (field, desc) in enumerate(fields):
+        clause = Q(**{f"{field}__{'lt' if desc else 'gt'}": values[i]})
+        for j in range(i):
+            clause &= Q(**{fields[j][0]: values[j]})
+        result |= clause
+    return result

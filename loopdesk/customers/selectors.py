@@ -1,0 +1,43 @@
+"""Reads for contacts and organisations. Contacts are visible to every staff user."""
+
+from django.db.models import Q, QuerySet
+
+from .identities import normalise
+from .models import Contact, ContactIdentity, IdentityKind, Organization
+
+
+def contact_search(*, query: str, limit: int = 20) -> list[Contact]:
+    """Find contacts by name, email, phone or organisation (for the phone-ticket form)."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    phone = None
+    if any(ch.isdigit() for ch in query):
+        try:
+            phone = normalise(IdentityKind.PHONE, query)
+        except Exception:  # noqa: BLE001 — not a phone number: search by text only
+            phone = None
+    cond = (
+        Q(name__icontains=query)
+        | Q(primary_email__icontains=query)
+        | Q(organization__name__icontains=query)
+    )
+    if phone:
+        cond |= Q(identities__kind=IdentityKind.PHONE, identities__value=phone)
+    elif query.replace("+", "").isdigit():
+        cond |= Q(primary_phone__contains=query)
+    return list(
+        Contact.objects.filter(cond).select_related("organization").distinct().order_by("name")[:limit]
+    )
+
+
+def contact_get(*, contact_id: int) -> Contact:
+    return Contact.objects.select_related("organization").get(pk=contact_id)
+
+
+def contact_identities(*, contact: Contact) -> list[ContactIdentity]:
+    return list(contact.identities.order_by("kind", "-is_primary", "value"))
+
+
+def organizations_all() -> QuerySet[Organization]:
+    return Organization.objects.order_by("name")

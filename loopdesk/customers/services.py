@@ -1,0 +1,110 @@
+"""Writes for contacts, identities and organisations."""
+
+from django.db import IntegrityError, transaction
+
+from loopdesk.core.exceptions import ValidationFailed
+
+from .identities import normalise
+from .models import Contact, ContactIdentity, IdentityKind, Organization, Tier
+
+
+def organization_create(*, name: str, domain: str = "", tier: str = Tier.STANDARD, notes: str = "") -> Organization:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("Organisation name must be 1–200 characters.", field="name")
+    if tier not in Tier.values:
+        raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
+    return Organization.objects.create(name=name, domain=domain.strip().lower(), tier=tier, notes=notes)
+
+
+def contact_create(
+    *,
+    name: str,
+    identities: list[tuple[str, str]] | None = None,
+    organization: Organization | None = None,
+    language: str = "zh-hans",
+    tier: str = Tier.STANDARD,
+    notes: str = "",
+) -> Contact:
+    name = name.strip()[:200]
+    normalised = [(kind, normalise(kind, value)) for kind, value in identities or []]
+    if tier not in Tier.values:
+        raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            name=name, organization=organization, language=language, tier=tier, notes=notes
+        )
+        for kind, value in normalised:
+            _identity_attach(contact=contact, kind=kind, value=value)
+    return contact
+
+
+def contact_identity_add(*, contact: Contact, kind: str, value: str) -> ContactIdentity:
+    value = normalise(kind, value)
+    with transaction.atomic():
+        return _identity_attach(contact=contact, kind=kind, value=value)
+
+
+def _identity_attach(*, contact: Contact, kind: str, value: str) -> ContactIdentity:
+    try:
+        with transaction.atomic():
+            identity = ContactIdentity.objects.create(
+                contact=contact, kind=kind, value=value,
+                is_primary=not contact.identities.filter(kind=kind).exists(),
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            f"{kind} {value} already belongs to another contact.", field=kind
+        ) from exc
+    fields = []
+    if kind == IdentityKind.EMAIL and not contact.primary_email:
+        contact.primary_email = value
+        fields.append("primary_email")
+    if kind == IdentityKind.PHONE and not contact.primary_phone:
+        contact.primary_phone = value
+        fields.append("primary_phone")
+    if fields:
+        contact.save(update_fields=fields)
+    return identity
+
+
+def contact_resolve(*, kind: str, value: str, name: str = "") -> tuple[Contact, bool]:
+    """The contact owning this identity, created if new. Race-safe: the unique
+    (kind, value) constraint decides, and the loser reads the winner's row."""
+    value = normalise(kind, value)
+    existing = ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value).first()
+    if existing:
+        return existing.contact, False
+    organization = None
+    if kind == IdentityKind.EMAIL:
+        domain = value.rsplit("@", 1)[-1]
+        organization = Organization.objects.filter(domain=domain).first()
+    display = name.strip()[:200] or value.split("@", 1)[0]
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(name=display, organization=organization)
+            ContactIdentity.objects.create(contact=contact, kind=kind, value=value, is_primary=True)
+            if kind == IdentityKind.EMAIL:
+                contact.primary_email = value
+            elif kind == IdentityKind.PHONE:
+                contact.primary_phone = value
+            contact.save(update_fields=["primary_email", "primary_phone"])
+    except IntegrityError:
+        identity = ContactIdentity.objects.select_related("contact").get(kind=kind, value=value)
+        return identity.contact, False
+    return contact, True
+
+
+def contact_update(*, contact: Contact, **fields) -> Contact:
+    allowed = {"name", "organization", "language", "tier", "notes"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if "tier" in fields and fields["tier"] not in Tier.values:
+        raise ValidationFailed("Unknown tier.", field="tier")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()[:200]
+    for key, value in fields.items():
+        setattr(contact, key, value)
+    contact.save(update_fields=[*fields, "updated_at"])
+    return contact

@@ -1,0 +1,68 @@
+"""Who caused a change, and the one writer of TicketEvent rows.
+
+Services call `record()` inside their transaction; nothing derives events from signals,
+which could not know why something changed.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from .constants import CauseKind
+from .models import Message, Ticket, TicketEvent, TicketEventType
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person, rule, channel or system behind a change, and why."""
+
+    kind: str = CauseKind.SYSTEM
+    user: Any = None  # accounts.User
+    contact: Any = None  # customers.Contact
+    ref: str = ""
+
+    @classmethod
+    def person(cls, user, reason: str = "") -> "Actor":
+        return cls(kind=CauseKind.PERSON, user=user, ref=reason[:200])
+
+    @classmethod
+    def api(cls, user, key_name: str = "") -> "Actor":
+        return cls(kind=CauseKind.API, user=user, ref=f"API key: {key_name}"[:200])
+
+    @classmethod
+    def channel(cls, channel: str, contact=None, user=None) -> "Actor":
+        return cls(kind=CauseKind.CHANNEL, contact=contact, user=user, ref=channel)
+
+    @classmethod
+    def rule(cls, rule_ref: str) -> "Actor":
+        return cls(kind=CauseKind.RULE, ref=rule_ref[:200])
+
+    @classmethod
+    def system(cls, reason: str) -> "Actor":
+        return cls(kind=CauseKind.SYSTEM, ref=reason[:200])
+
+
+def ref(obj) -> dict | None:
+    """How a related object is kept in an event: id and the name it had then."""
+    if obj is None:
+        return None
+    return {"id": obj.pk, "name": str(obj)}
+
+
+def record(
+    *,
+    ticket: Ticket,
+    type: TicketEventType,
+    actor: Actor,
+    changes: dict | None = None,
+    message: Message | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        type=type,
+        actor_user=actor.user,
+        actor_contact=actor.contact,
+        cause_kind=actor.kind,
+        cause_ref=actor.ref,
+        changes=changes or {},
+        message=message,
+    )

@@ -1,0 +1,220 @@
+"""Reads for tickets. Every query starts from Ticket.objects.visible_to(user)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from loopdesk.core import search
+from loopdesk.core.exceptions import NotFound, ValidationFailed
+from loopdesk.core.pagination import Page, SortKey, keyset_page
+
+from .constants import OPEN_CATEGORIES, Channel, Priority, StatusCategory, TicketType
+from .models import Attachment, Message, Status, Ticket, TicketEvent
+
+COUNT_CAP = 1000  # counts above this show as "999+": no full COUNT on hot paths
+
+VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all")
+
+SORTS: dict[str, list[SortKey]] = {
+    "-updated": [SortKey("updated_at", True)],
+    "updated": [SortKey("updated_at", False)],
+    "-created": [SortKey("created_at", True)],
+    "created": [SortKey("created_at", False)],
+    "priority": [SortKey("priority", False, "int"), SortKey("updated_at", True)],
+}
+
+
+@dataclass
+class TicketFilters:
+    view: str = "open"
+    status: list[str] = field(default_factory=list)  # status keys
+    category: str | None = None  # status category
+    priority: list[int] = field(default_factory=list)
+    team: int | None = None
+    assignee: int | None = None
+    unassigned: bool = False
+    tag: str | None = None
+    channel: str | None = None
+    type: str | None = None
+    contact: int | None = None
+    organization: int | None = None
+    number: int | None = None
+    q: str = ""
+
+    def validate(self) -> "TicketFilters":
+        if self.view not in VIEWS:
+            raise ValidationFailed(f"Unknown view: {self.view[:30]}", field="view")
+        if self.category and self.category not in StatusCategory.values:
+            raise ValidationFailed("Unknown status category.", field="category")
+        if any(p not in Priority.values for p in self.priority):
+            raise ValidationFailed("Priority must be 1 to 4.", field="priority")
+        if self.channel and self.channel not in Channel.values:
+            raise ValidationFailed("Unknown channel.", field="channel")
+        if self.type and self.type not in TicketType.values:
+            raise ValidationFailed("Unknown ticket type.", field="type")
+        if len(self.q) > 200:
+            raise ValidationFailed("The search query is too long (200 characters at most).", field="q")
+        return self
+
+
+def _view_scope(qs: QuerySet, user, view: str) -> QuerySet:
+    from loopdesk.accounts.selectors import user_team_ids
+
+    if view == "mine":
+        return qs.filter(assignee_id=user.pk, status_category__in=OPEN_CATEGORIES)
+    if view == "unassigned":
+        return qs.filter(assignee__isnull=True, status_category__in=OPEN_CATEGORIES)
+    if view == "my_teams":
+        return qs.filter(team_id__in=user_team_ids(user), status_category__in=OPEN_CATEGORIES)
+    if view == "open":
+        return qs.filter(status_category__in=OPEN_CATEGORIES)
+    return qs  # recent, all
+
+
+def ticket_queryset(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
+    filters.validate()
+    qs = _view_scope(Ticket.objects.visible_to(user), user, filters.view)
+    if filters.status:
+        qs = qs.filter(status__key__in=filters.status)
+    if filters.category:
+        qs = qs.filter(status_category=filters.category)
+    if filters.priority:
+        qs = qs.filter(priority__in=filters.priority)
+    if filters.team:
+        qs = qs.filter(team_id=filters.team)
+    if filters.unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee:
+        qs = qs.filter(assignee_id=filters.assignee)
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag.strip().casefold())
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.contact:
+        qs = qs.filter(contact_id=filters.contact)
+    if filters.organization:
+        qs = qs.filter(organization_id=filters.organization)
+    if filters.number:
+        qs = qs.filter(number=filters.number)
+    query = filters.q.strip()
+    if query:
+        qs = _search(qs, query)
+    return qs
+
+
+def _search(qs: QuerySet, query: str) -> QuerySet:
+    """Number, then full-text over subject, messages and contact (see core.search)."""
+    digits = query.lstrip("#")
+    ids = search.search_ticket_ids(query, limit=2000)
+    cond = Q(pk__in=ids)
+    if digits.isdigit() and len(digits) < 19:
+        cond |= Q(number=int(digits))
+    return qs.filter(cond)
+
+
+def ticket_list_page(*, user, filters: TicketFilters, sort: str = "-updated", after: str | None = None,
+                     size: int = 25) -> Page:
+    if sort not in SORTS:
+        raise ValidationFailed(f"Unknown sort: {sort[:30]}", field="sort")
+    if not 1 <= size <= 100:
+        raise ValidationFailed("Page size must be 1 to 100.", field="page[size]")
+    qs = (
+        ticket_queryset(user=user, filters=filters)
+        .select_related("status", "contact", "organization", "team", "assignee")
+        .prefetch_related("tags")
+    )
+    return keyset_page(qs, keys=SORTS[sort], size=size, after=after)
+
+
+def inbox_counts(*, user) -> dict[str, str]:
+    """Ticket count per saved view, capped so no count scans a whole table."""
+    counts = {}
+    for view in ("mine", "unassigned", "my_teams", "open"):
+        qs = _view_scope(Ticket.objects.visible_to(user), user, view)
+        n = qs.values("pk")[:COUNT_CAP].count()
+        counts[view] = f"{COUNT_CAP - 1}+" if n >= COUNT_CAP else str(n)
+    return counts
+
+
+def ticket_get_for_user(*, user, number: int) -> Ticket:
+    try:
+        return (
+            Ticket.objects.visible_to(user)
+            .select_related("status", "contact", "contact__organization", "organization", "team",
+                            "assignee", "category", "parent")
+            .prefetch_related("tags", "followers")
+            .get(number=number)
+        )
+    except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound("Ticket not found.") from exc
+
+
+def ticket_thread(*, ticket: Ticket, include_notes: bool = True) -> list[Message]:
+    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+    if not include_notes:
+        qs = qs.exclude(kind="note")
+    return list(qs.order_by("created_at", "pk"))
+
+
+def ticket_messages_page(*, ticket: Ticket, after: str | None, size: int = 50) -> Page:
+    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related("attachments")
+    return keyset_page(qs, keys=[SortKey("created_at", False)], size=size, after=after)
+
+
+def ticket_events(*, ticket: Ticket) -> list[TicketEvent]:
+    return list(
+        ticket.events.select_related("actor_user", "actor_contact").order_by("created_at", "pk")
+    )
+
+
+def ticket_events_page(*, ticket: Ticket, after: str | None, size: int = 50) -> Page:
+    qs = ticket.events.select_related("actor_user", "actor_contact")
+    return keyset_page(qs, keys=[SortKey("created_at", False)], size=size, after=after)
+
+
+def contact_other_tickets(*, user, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    return list(
+        Ticket.objects.visible_to(user)
+        .filter(contact_id=ticket.contact_id)
+        .exclude(pk=ticket.pk)
+        .select_related("status")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def tickets_for_contact(*, user, contact_id: int, limit: int = 100) -> list[Ticket]:
+    return list(
+        Ticket.objects.visible_to(user).filter(contact_id=contact_id)
+        .select_related("status", "assignee", "team").order_by("-created_at")[:limit]
+    )
+
+
+def tickets_for_organization(*, user, organization_id: int, limit: int = 100) -> list[Ticket]:
+    return list(
+        Ticket.objects.visible_to(user).filter(organization_id=organization_id)
+        .select_related("status", "assignee", "team", "contact").order_by("-created_at")[:limit]
+    )
+
+
+def attachment_get_for_user(*, user, public_id) -> Attachment:
+    try:
+        return Attachment.objects.select_related("message").get(
+            public_id=public_id, ticket__in=Ticket.objects.visible_to(user)
+        )
+    except (Attachment.DoesNotExist, ValueError) as exc:
+        raise NotFound("Attachment not found.") from exc
+
+
+def statuses_active() -> list[Status]:
+    return list(Status.objects.filter(is_active=True).order_by("order", "pk"))
+
+
+def status_by_key(key: str) -> Status:
+    try:
+        return Status.objects.get(key=key, is_active=True)
+    except Status.DoesNotExist as exc:
+        raise ValidationFailed(f"Unknown status: {str(key)[:40]}", field="status") from exc
