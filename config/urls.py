@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from config.api import api
 from loopdesk.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("loopdesk.accounts.urls")),
+    path("customers/", include("loopdesk.customers.urls")),
+    path("tickets/", include("loopdesk.tickets.urls")),
+    path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False), name="home"),
 ]

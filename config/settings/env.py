@@ -12,7 +12,8 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value, or the default when it is unset or blank."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

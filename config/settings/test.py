@@ -7,7 +7,8 @@ so that browser tests and concurrent processes share one database.
 import os
 import tempfile
 
-os.environ.setdefault("LOOPDESK_DATA_DIR", tempfile.mkdtemp(prefix="loopdesk-test-"))
+if not os.environ.get("LOOPDESK_DATA_DIR"):
+    os.environ["LOOPDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="loopdesk-test-")
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, DATA_DIR  # noqa: E402

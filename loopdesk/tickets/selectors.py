@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from loopdesk.core import search
 from loopdesk.core.exceptions import NotFound, ValidationFailed
 from loopdesk.core.pagination import Page, SortKey, keyset_page
 
@@ -106,6 +105,8 @@ def ticket_queryset(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
 
 def _search(qs: QuerySet, query: str) -> QuerySet:
     """Number, then full-text over subject, messages and contact (see core.search)."""
+    from loopdesk.core import search  # imported here: the search module loads jieba
+
     digits = query.lstrip("#")
     ids = search.search_ticket_ids(query, limit=2000)
     cond = Q(pk__in=ids)

@@ -1,0 +1,71 @@
+# Loopdesk: `make run` (product with demo data) and `make test` (whole suite, SQLite + PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/loopdesk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export LOOPDESK_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres lint format venv dev-deps browser messages bench clean
+
+$(BIN)/activate:
+	@scripts/ensure-python.sh $(PYTHON)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+dev-deps: $(VENV)/.installed-dev
+
+## run: set up, migrate, load demo data once, serve on http://$(HOST):$(PORT)
+run: venv
+	$(BIN)/loopdesk migrate --noinput -v0
+	$(BIN)/loopdesk demo --if-empty
+	DEBUG=1 $(BIN)/loopdesk serve --dev --host $(HOST) --port $(PORT)
+
+## test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
+test: dev-deps browser
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: dev-deps
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL LOOPDESK_DATA_DIR= $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: dev-deps
+	@if scripts/service-up.sh postgres; then \
+	  echo "== test suite on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) LOOPDESK_DATA_DIR= $(PY) -m pytest -q $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI and is not reachable at 127.0.0.1:5432"; exit 1; \
+	else echo "!! PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass NOT run (CI requires it)"; fi
+
+browser:
+	@scripts/ensure-chromium.sh
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+format: dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: dev-deps
+	cd loopdesk && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+
+bench: dev-deps
+	$(PY) -m bench --help
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

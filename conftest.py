@@ -1,0 +1,45 @@
+import pytest
+
+from loopdesk.accounts.models import Role
+from loopdesk.tickets.tests import factories
+
+
+@pytest.fixture
+def team_a(db):
+    return factories.make_team("Team A")
+
+
+@pytest.fixture
+def team_b(db):
+    return factories.make_team("Team B")
+
+
+@pytest.fixture
+def admin(db):
+    return factories.make_user(role=Role.ADMIN, email="admin@loopdesk.test")
+
+
+@pytest.fixture
+def supervisor(team_a):
+    return factories.make_user(role=Role.SUPERVISOR, teams=[team_a], email="sup@loopdesk.test")
+
+
+@pytest.fixture
+def agent(team_a):
+    return factories.make_user(role=Role.AGENT, teams=[team_a], email="agent.a@loopdesk.test")
+
+
+@pytest.fixture
+def other_agent(team_b):
+    """An agent outside team A: must not see team A's tickets."""
+    return factories.make_user(role=Role.AGENT, teams=[team_b], email="agent.b@loopdesk.test")
+
+
+@pytest.fixture
+def technician(db):
+    return factories.make_user(role=Role.TECHNICIAN, email="tech@loopdesk.test")
+
+
+@pytest.fixture
+def ticket(team_a):
+    return factories.make_ticket(team=team_a, subject="打印机无法打印 Printer broken")

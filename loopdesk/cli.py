@@ -1,0 +1,68 @@
+"""The `loopdesk` command: a thin front for Django's management commands.
+
+    loopdesk migrate | serve [--host H --port P] [--dev] | worker | demo
+    loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
+    loopdesk manage <any Django management command>
+"""
+
+import argparse
+import os
+import sys
+
+
+def _django(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["loopdesk", *argv])
+
+
+def _serve(args: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="loopdesk serve")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="8000")
+    parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+    parser.add_argument("--dev", action="store_true", help="Django's auto-reloading dev server")
+    opts = parser.parse_args(args)
+    if opts.dev:
+        _django(["runserver", f"{opts.host}:{opts.port}"])
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    _django(["collectstatic", "--noinput", "-v0"])
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(  # replace this process: signals go straight to gunicorn
+        gunicorn,
+        [gunicorn, "config.wsgi:application", "--bind", f"{opts.host}:{opts.port}",
+         "--workers", str(opts.workers), "--access-logfile", "-"],
+    )
+
+
+def _worker(args: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if os.environ.get("REDIS_URL"):
+        _django(["rqworker", "default", *args])
+    else:
+        _django(["db_worker", *args])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        _serve(rest)
+    elif command == "worker":
+        _worker(rest)
+    elif command == "manage":
+        _django(rest)
+    elif command in ("migrate", "demo", "createadmin", "apikey", "search_reindex"):
+        _django([command, *rest])
+    else:
+        print(f"Unknown command: {command}\n{__doc__}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
