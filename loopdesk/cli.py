@@ -1,8 +1,8 @@
 """The `loopdesk` command: a thin front for Django's management commands.
 
-    loopdesk migrate | serve [--host H --port P] [--dev] | worker | demo
-    loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
-    loopdesk manage <any Django management command>
+loopdesk migrate | serve [--host H --port P] [--dev] | worker | demo
+loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
+loopdesk manage <any Django management command>
 """
 
 import argparse
@@ -32,8 +32,16 @@ def _serve(args: list[str]) -> None:
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(  # replace this process: signals go straight to gunicorn
         gunicorn,
-        [gunicorn, "config.wsgi:application", "--bind", f"{opts.host}:{opts.port}",
-         "--workers", str(opts.workers), "--access-logfile", "-"],
+        [
+            gunicorn,
+            "config.wsgi:application",
+            "--bind",
+            f"{opts.host}:{opts.port}",
+            "--workers",
+            str(opts.workers),
+            "--access-logfile",
+            "-",
+        ],
     )
 
 

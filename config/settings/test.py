@@ -11,7 +11,7 @@ if not os.environ.get("LOOPDESK_DATA_DIR"):
     os.environ["LOOPDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="loopdesk-test-")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES, DATA_DIR  # noqa: E402
+from .base import DATA_DIR, DATABASES  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

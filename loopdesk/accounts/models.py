@@ -38,7 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("display name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(
-        _("language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")],
+        _("language"),
+        max_length=10,
+        choices=[("en", "English"), ("zh-hans", "简体中文")],
         default="zh-hans",
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
@@ -87,7 +89,9 @@ class Team(BaseModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("team email"), blank=True)
-    members = models.ManyToManyField(User, related_name="teams", blank=True, verbose_name=_("members"))
+    members = models.ManyToManyField(
+        User, related_name="teams", blank=True, verbose_name=_("members")
+    )
 
     class Meta:
         verbose_name = _("team")

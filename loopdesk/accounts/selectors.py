@@ -32,7 +32,9 @@ def user_team_ids(user: User) -> list[int]:
 
 
 def agents_active() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).exclude(role=Role.TECHNICIAN).order_by("display_name")
+    return (
+        User.objects.filter(is_active=True).exclude(role=Role.TECHNICIAN).order_by("display_name")
+    )
 
 
 def teams_visible_to(user: User) -> QuerySet[Team]:

@@ -74,7 +74,10 @@ def api_key_create(*, user: User, name: str, scopes: list[str] | None = None) ->
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
-        user=user, name=name[:100] or "API key", prefix=prefix, key_hash=hash_secret(secret),
+        user=user,
+        name=name[:100] or "API key",
+        prefix=prefix,
+        key_hash=hash_secret(secret),
         scopes=scopes,
     )
     return IssuedKey(api_key=api_key, secret=secret)

@@ -9,4 +9,3 @@ admin.site.register(Counter)
 class IdempotencyRecordAdmin(admin.ModelAdmin):
     list_display = ("scope", "key", "owner_key", "status_code", "created_at")
     search_fields = ("key",)
-

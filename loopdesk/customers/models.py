@@ -32,8 +32,12 @@ class Contact(BaseModel):
 
     name = models.CharField(_("name"), max_length=200)
     organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contacts", verbose_name=_("organisation"),
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.STANDARD)

@@ -27,7 +27,10 @@ def contact_search(*, query: str, limit: int = 20) -> list[Contact]:
     elif query.replace("+", "").isdigit():
         cond |= Q(primary_phone__contains=query)
     return list(
-        Contact.objects.filter(cond).select_related("organization").distinct().order_by("name")[:limit]
+        Contact.objects.filter(cond)
+        .select_related("organization")
+        .distinct()
+        .order_by("name")[:limit]
     )
 
 

@@ -8,13 +8,17 @@ from .identities import normalise
 from .models import Contact, ContactIdentity, IdentityKind, Organization, Tier
 
 
-def organization_create(*, name: str, domain: str = "", tier: str = Tier.STANDARD, notes: str = "") -> Organization:
+def organization_create(
+    *, name: str, domain: str = "", tier: str = Tier.STANDARD, notes: str = ""
+) -> Organization:
     name = name.strip()
     if not name or len(name) > 200:
         raise ValidationFailed("Organisation name must be 1–200 characters.", field="name")
     if tier not in Tier.values:
         raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
-    return Organization.objects.create(name=name, domain=domain.strip().lower(), tier=tier, notes=notes)
+    return Organization.objects.create(
+        name=name, domain=domain.strip().lower(), tier=tier, notes=notes
+    )
 
 
 def contact_create(
@@ -49,7 +53,9 @@ def _identity_attach(*, contact: Contact, kind: str, value: str) -> ContactIdent
     try:
         with transaction.atomic():
             identity = ContactIdentity.objects.create(
-                contact=contact, kind=kind, value=value,
+                contact=contact,
+                kind=kind,
+                value=value,
                 is_primary=not contact.identities.filter(kind=kind).exists(),
             )
     except IntegrityError as exc:
@@ -72,7 +78,9 @@ def contact_resolve(*, kind: str, value: str, name: str = "") -> tuple[Contact, 
     """The contact owning this identity, created if new. Race-safe: the unique
     (kind, value) constraint decides, and the loser reads the winner's row."""
     value = normalise(kind, value)
-    existing = ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value).first()
+    existing = (
+        ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value).first()
+    )
     if existing:
         return existing.contact, False
     organization = None

@@ -17,7 +17,12 @@ class StatusCategory(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-OPEN_CATEGORIES = (StatusCategory.NEW, StatusCategory.OPEN, StatusCategory.PENDING, StatusCategory.ON_HOLD)
+OPEN_CATEGORIES = (
+    StatusCategory.NEW,
+    StatusCategory.OPEN,
+    StatusCategory.PENDING,
+    StatusCategory.ON_HOLD,
+)
 DONE_CATEGORIES = (StatusCategory.SOLVED, StatusCategory.CLOSED)
 
 

@@ -52,7 +52,9 @@ class TicketFilters:
         if self.type and self.type not in TicketType.values:
             raise ValidationFailed("Unknown ticket type.", field="type")
         if len(self.q) > 200:
-            raise ValidationFailed("The search query is too long (200 characters at most).", field="q")
+            raise ValidationFailed(
+                "The search query is too long (200 characters at most).", field="q"
+            )
         return self
 
 
@@ -115,8 +117,14 @@ def _search(qs: QuerySet, query: str) -> QuerySet:
     return qs.filter(cond)
 
 
-def ticket_list_page(*, user, filters: TicketFilters, sort: str = "-updated", after: str | None = None,
-                     size: int = 25) -> Page:
+def ticket_list_page(
+    *,
+    user,
+    filters: TicketFilters,
+    sort: str = "-updated",
+    after: str | None = None,
+    size: int = 25,
+) -> Page:
     if sort not in SORTS:
         raise ValidationFailed(f"Unknown sort: {sort[:30]}", field="sort")
     if not 1 <= size <= 100:
@@ -143,8 +151,16 @@ def ticket_get_for_user(*, user, number: int) -> Ticket:
     try:
         return (
             Ticket.objects.visible_to(user)
-            .select_related("status", "contact", "contact__organization", "organization", "team",
-                            "assignee", "category", "parent")
+            .select_related(
+                "status",
+                "contact",
+                "contact__organization",
+                "organization",
+                "team",
+                "assignee",
+                "category",
+                "parent",
+            )
             .prefetch_related("tags", "followers")
             .get(number=number)
         )
@@ -162,7 +178,9 @@ def ticket_thread(*, ticket: Ticket, include_notes: bool = True) -> list[Message
 
 
 def ticket_messages_page(*, ticket: Ticket, after: str | None, size: int = 50) -> Page:
-    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related("attachments")
+    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+        "attachments"
+    )
     return keyset_page(qs, keys=[SortKey("created_at", False)], size=size, after=after)
 
 
@@ -189,15 +207,19 @@ def contact_other_tickets(*, user, ticket: Ticket, limit: int = 10) -> list[Tick
 
 def tickets_for_contact(*, user, contact_id: int, limit: int = 100) -> list[Ticket]:
     return list(
-        Ticket.objects.visible_to(user).filter(contact_id=contact_id)
-        .select_related("status", "assignee", "team").order_by("-created_at")[:limit]
+        Ticket.objects.visible_to(user)
+        .filter(contact_id=contact_id)
+        .select_related("status", "assignee", "team")
+        .order_by("-created_at")[:limit]
     )
 
 
 def tickets_for_organization(*, user, organization_id: int, limit: int = 100) -> list[Ticket]:
     return list(
-        Ticket.objects.visible_to(user).filter(organization_id=organization_id)
-        .select_related("status", "assignee", "team", "contact").order_by("-created_at")[:limit]
+        Ticket.objects.visible_to(user)
+        .filter(organization_id=organization_id)
+        .select_related("status", "assignee", "team", "contact")
+        .order_by("-created_at")[:limit]
     )
 
 

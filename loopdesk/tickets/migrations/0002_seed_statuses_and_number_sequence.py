@@ -21,8 +21,13 @@ def seed(apps, schema_editor):
     for key, name, name_zh, category, order in STATUSES:
         Status.objects.get_or_create(
             key=key,
-            defaults={"name": name, "name_zh_hans": name_zh, "category": category,
-                      "order": order, "is_default": True},
+            defaults={
+                "name": name,
+                "name_zh_hans": name_zh,
+                "category": category,
+                "order": order,
+                "is_default": True,
+            },
         )
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} START {START}")

@@ -22,7 +22,9 @@ class CustomFieldDefinition(BaseModel):
     label_zh_hans = models.CharField(_("label (Chinese)"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CustomFieldKind.choices)
     options = models.JSONField(
-        _("options"), default=list, blank=True,
+        _("options"),
+        default=list,
+        blank=True,
         help_text=_('For select fields: a list of values, e.g. ["A", "B"].'),
     )
     required = models.BooleanField(_("required"), default=False)

@@ -51,8 +51,10 @@ class TicketEvent(models.Model):
     class Meta:
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="evt_ticket_created"),
-                   models.Index(fields=["type", "created_at"], name="evt_type_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="evt_ticket_created"),
+            models.Index(fields=["type", "created_at"], name="evt_type_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} on {self.ticket_id}"

@@ -21,7 +21,11 @@ class Message(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     author_contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+        "customers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
     )
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitised with nh3 before it is stored.")
@@ -29,7 +33,9 @@ class Message(BaseModel):
     raw_ref = models.CharField(
         max_length=255, blank=True, help_text="Storage key of the raw payload (e.g. the .eml)."
     )
-    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -38,7 +44,8 @@ class Message(BaseModel):
         constraints = [
             # The idempotency guarantee of intake: one message per external id per channel.
             models.UniqueConstraint(
-                fields=["channel", "external_id"], condition=Q(external_id__isnull=False),
+                fields=["channel", "external_id"],
+                condition=Q(external_id__isnull=False),
                 name="message_channel_external_id_unique",
             )
         ]
@@ -60,7 +67,9 @@ class Attachment(BaseModel):
     """A file on a message. Served only through a permission-checked download view."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="attachments"
+    )
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_key, max_length=255)
     filename = models.CharField(max_length=255)

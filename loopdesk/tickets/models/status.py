@@ -16,12 +16,16 @@ class Status(BaseModel):
     category = models.CharField(_("category"), max_length=20, choices=StatusCategory.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_default = models.BooleanField(
-        _("default for its category"), default=False,
+        _("default for its category"),
+        default=False,
         help_text=_("Used when the system moves a ticket into this category (e.g. reopen)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     allowed_next = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, verbose_name=_("allowed next statuses"),
+        "self",
+        symmetrical=False,
+        blank=True,
+        verbose_name=_("allowed next statuses"),
         help_text=_("Leave empty to allow every status (closed tickets stay closed)."),
     )
 

@@ -53,30 +53,50 @@ class Ticket(BaseModel):
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.P3
     )
-    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.QUESTION)
+    type = models.CharField(
+        _("type"), max_length=20, choices=TicketType.choices, default=TicketType.QUESTION
+    )
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category")
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("contact")
+        "customers.Contact",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("contact"),
     )
     organization = models.ForeignKey(
-        "customers.Organization", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="tickets", verbose_name=_("organisation"),
+        "customers.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("organisation"),
     )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="tickets", verbose_name=_("team"),
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_tickets", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     followers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets", verbose_name=_("followers")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="followed_tickets",
+        verbose_name=_("followers"),
     )
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
@@ -96,9 +116,16 @@ class Ticket(BaseModel):
         indexes = [
             # Each saved view filters on one of these prefixes and sorts by updated_at, pk.
             models.Index(fields=["status_category", "-updated_at", "-id"], name="tk_cat_upd"),
-            models.Index(fields=["assignee", "status_category", "-updated_at", "-id"], name="tk_asg_cat_upd"),
-            models.Index(fields=["team", "status_category", "-updated_at", "-id"], name="tk_team_cat_upd"),
-            models.Index(fields=["team", "assignee", "status_category", "-updated_at"], name="tk_team_asg_cat"),
+            models.Index(
+                fields=["assignee", "status_category", "-updated_at", "-id"], name="tk_asg_cat_upd"
+            ),
+            models.Index(
+                fields=["team", "status_category", "-updated_at", "-id"], name="tk_team_cat_upd"
+            ),
+            models.Index(
+                fields=["team", "assignee", "status_category", "-updated_at"],
+                name="tk_team_asg_cat",
+            ),
             models.Index(fields=["-updated_at", "-id"], name="tk_upd"),
             models.Index(fields=["-created_at", "-id"], name="tk_created"),
             models.Index(fields=["contact", "-created_at"], name="tk_contact"),

@@ -32,7 +32,9 @@ def tags_normalise(names: list[str]) -> list[str]:
             )
         seen[name] = None
     if len(seen) > MAX_TAGS_PER_TICKET:
-        raise ValidationFailed(f"A ticket can have at most {MAX_TAGS_PER_TICKET} tags.", field="tags")
+        raise ValidationFailed(
+            f"A ticket can have at most {MAX_TAGS_PER_TICKET} tags.", field="tags"
+        )
     return list(seen)
 
 
@@ -69,11 +71,14 @@ def validate_custom_fields(
         result[key] = _clean_value(definition, value)
     if creating:
         missing = [
-            d.display_label for d in definitions.values()
+            d.display_label
+            for d in definitions.values()
             if d.required and d.applies_to(ticket_type) and d.key not in result
         ]
         if missing:
-            raise ValidationFailed(f"Required fields missing: {', '.join(missing)}", field="custom_fields")
+            raise ValidationFailed(
+                f"Required fields missing: {', '.join(missing)}", field="custom_fields"
+            )
     return result
 
 
@@ -82,15 +87,23 @@ def _clean_value(definition: CustomFieldDefinition, value):
     kind = definition.kind
     if kind == CustomFieldKind.TEXT:
         if not isinstance(value, str) or len(value) > MAX_TEXT_FIELD:
-            raise ValidationFailed(f"{label}: text of at most {MAX_TEXT_FIELD} characters.", field=definition.key)
+            raise ValidationFailed(
+                f"{label}: text of at most {MAX_TEXT_FIELD} characters.", field=definition.key
+            )
         return value.strip()
     if kind == CustomFieldKind.NUMBER:
         if isinstance(value, str):
             try:
                 value = float(value) if "." in value else int(value)
             except ValueError as exc:
-                raise ValidationFailed(f"{label}: a number is required.", field=definition.key) from exc
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValidationFailed(
+                    f"{label}: a number is required.", field=definition.key
+                ) from exc
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise ValidationFailed(f"{label}: a number is required.", field=definition.key)
         if abs(value) > 1e15:
             raise ValidationFailed(f"{label}: number out of range.", field=definition.key)
@@ -99,7 +112,9 @@ def _clean_value(definition: CustomFieldDefinition, value):
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError as exc:
-            raise ValidationFailed(f"{label}: a date (YYYY-MM-DD) is required.", field=definition.key) from exc
+            raise ValidationFailed(
+                f"{label}: a date (YYYY-MM-DD) is required.", field=definition.key
+            ) from exc
     if kind == CustomFieldKind.CHECKBOX:
         if isinstance(value, bool):
             return value

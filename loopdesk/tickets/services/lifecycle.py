@@ -24,7 +24,15 @@ from .fields import tags_get_or_create, tags_normalise, validate_custom_fields
 from .text import clean_subject
 
 UPDATABLE_FIELDS = {
-    "subject", "priority", "type", "category", "status", "team", "assignee", "tags", "custom_fields",
+    "subject",
+    "priority",
+    "type",
+    "category",
+    "status",
+    "team",
+    "assignee",
+    "tags",
+    "custom_fields",
 }
 
 
@@ -44,7 +52,9 @@ class TicketFields:
 
 def status_default(category: str) -> Status:
     status = (
-        Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order", "pk").first()
+        Status.objects.filter(category=category, is_active=True)
+        .order_by("-is_default", "order", "pk")
+        .first()
     )
     if status is None:
         raise ValidationFailed(f"No active status in category {category!r}; check the admin.")
@@ -70,9 +80,18 @@ def _check_type(value: Any) -> str:
 def _check_assignee(assignee: User | None, team: Team | None) -> None:
     if assignee is None:
         return
-    if not assignee.is_active or assignee.role not in (Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.TECHNICIAN):
+    if not assignee.is_active or assignee.role not in (
+        Role.ADMIN,
+        Role.SUPERVISOR,
+        Role.AGENT,
+        Role.TECHNICIAN,
+    ):
         raise ValidationFailed(f"{assignee} cannot be assigned tickets.", field="assignee")
-    if team is not None and not assignee.is_admin and not team.members.filter(pk=assignee.pk).exists():
+    if (
+        team is not None
+        and not assignee.is_admin
+        and not team.members.filter(pk=assignee.pk).exists()
+    ):
         raise ValidationFailed(f"{assignee} is not a member of team {team}.", field="assignee")
 
 
@@ -142,7 +161,9 @@ def _apply_status(ticket: Ticket, status: Status, actor: Actor, *, reopen: bool 
     if not status.is_active:
         raise ValidationFailed(f"Status {status} is not active.", field="status")
     if old.category == StatusCategory.CLOSED:
-        raise ValidationFailed("A closed ticket cannot change status; open a follow-up instead.", field="status")
+        raise ValidationFailed(
+            "A closed ticket cannot change status; open a follow-up instead.", field="status"
+        )
     allowed = list(old.allowed_next.values_list("pk", flat=True))
     if allowed and status.pk not in allowed and not reopen:
         raise ValidationFailed(f"Status {old} cannot move to {status}.", field="status")
@@ -158,29 +179,38 @@ def _apply_status(ticket: Ticket, status: Status, actor: Actor, *, reopen: bool 
     elif was_done:
         ticket.solved_at = None
     event_type = (
-        TicketEventType.REOPENED if was_done and status.category != StatusCategory.CLOSED
+        TicketEventType.REOPENED
+        if was_done and status.category != StatusCategory.CLOSED
         else TicketEventType.STATUS_CHANGED
     )
     events.record(
-        ticket=ticket, type=event_type, actor=actor,
+        ticket=ticket,
+        type=event_type,
+        actor=actor,
         changes={"status": [events.ref(old), events.ref(status)]},
     )
     return True
 
 
-def _apply_assignment(ticket: Ticket, *, team: Team | None, assignee: User | None, actor: Actor) -> list[str]:
+def _apply_assignment(
+    ticket: Ticket, *, team: Team | None, assignee: User | None, actor: Actor
+) -> list[str]:
     _check_assignee(assignee, team)
     changed: list[str] = []
     if team != ticket.team:
         events.record(
-            ticket=ticket, type=TicketEventType.TEAM_CHANGED, actor=actor,
+            ticket=ticket,
+            type=TicketEventType.TEAM_CHANGED,
+            actor=actor,
             changes={"team": [events.ref(ticket.team), events.ref(team)]},
         )
         ticket.team = team
         changed.append("team")
     if assignee != ticket.assignee:
         events.record(
-            ticket=ticket, type=TicketEventType.ASSIGNED, actor=actor,
+            ticket=ticket,
+            type=TicketEventType.ASSIGNED,
+            actor=actor,
             changes={"assignee": [events.ref(ticket.assignee), events.ref(assignee)]},
         )
         ticket.assignee = assignee
@@ -206,34 +236,58 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
         if "subject" in changes:
             subject = clean_subject(changes["subject"], strict=True)
             if subject != locked.subject:
-                events.record(ticket=locked, type=TicketEventType.SUBJECT_CHANGED, actor=actor,
-                              changes={"subject": [locked.subject, subject]})
+                events.record(
+                    ticket=locked,
+                    type=TicketEventType.SUBJECT_CHANGED,
+                    actor=actor,
+                    changes={"subject": [locked.subject, subject]},
+                )
                 locked.subject = subject
                 dirty.append("subject")
         if "priority" in changes:
             priority = _check_priority(changes["priority"])
             if priority != locked.priority:
-                events.record(ticket=locked, type=TicketEventType.PRIORITY_CHANGED, actor=actor,
-                              changes={"priority": [locked.priority, priority]})
+                events.record(
+                    ticket=locked,
+                    type=TicketEventType.PRIORITY_CHANGED,
+                    actor=actor,
+                    changes={"priority": [locked.priority, priority]},
+                )
                 locked.priority = priority
                 dirty.append("priority")
         if "type" in changes:
             ticket_type = _check_type(changes["type"])
             if ticket_type != locked.type:
-                events.record(ticket=locked, type=TicketEventType.TYPE_CHANGED, actor=actor,
-                              changes={"type": [locked.type, ticket_type]})
+                events.record(
+                    ticket=locked,
+                    type=TicketEventType.TYPE_CHANGED,
+                    actor=actor,
+                    changes={"type": [locked.type, ticket_type]},
+                )
                 locked.type = ticket_type
                 dirty.append("type")
         if "category" in changes and changes["category"] != locked.category:
-            events.record(ticket=locked, type=TicketEventType.CATEGORY_CHANGED, actor=actor,
-                          changes={"category": [events.ref(locked.category), events.ref(changes["category"])]})
+            events.record(
+                ticket=locked,
+                type=TicketEventType.CATEGORY_CHANGED,
+                actor=actor,
+                changes={
+                    "category": [events.ref(locked.category), events.ref(changes["category"])]
+                },
+            )
             locked.category = changes["category"]
             dirty.append("category")
         if "team" in changes or "assignee" in changes:
             team = changes.get("team", locked.team)
             assignee = changes.get("assignee", locked.assignee)
-            if "team" in changes and "assignee" not in changes and assignee is not None and team is not None \
-                    and not assignee.is_admin and not team.members.filter(pk=assignee.pk).exists():
+            if (
+                "team" in changes
+                and "assignee" not in changes
+                and assignee is not None
+                and team is not None
+                and not assignee.is_admin
+                and not team.members.filter(pk=assignee.pk).exists()
+            ):
                 assignee = None  # moving to another team drops an assignee who is not in it
             dirty += _apply_assignment(locked, team=team, assignee=assignee, actor=actor)
         if "status" in changes:
@@ -252,8 +306,12 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
                     for k in sorted(set(merged) | set(locked.custom_fields))
                     if locked.custom_fields.get(k) != merged.get(k)
                 }
-                events.record(ticket=locked, type=TicketEventType.CUSTOM_FIELDS_CHANGED, actor=actor,
-                              changes=diff)
+                events.record(
+                    ticket=locked,
+                    type=TicketEventType.CUSTOM_FIELDS_CHANGED,
+                    actor=actor,
+                    changes=diff,
+                )
                 locked.custom_fields = merged
                 dirty.append("custom_fields")
         if "tags" in changes:
@@ -261,8 +319,12 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
             current = sorted(locked.tags.values_list("name", flat=True))
             if sorted(names) != current:
                 locked.tags.set(tags_get_or_create(names))
-                events.record(ticket=locked, type=TicketEventType.TAGS_CHANGED, actor=actor,
-                              changes={"tags": [current, sorted(names)]})
+                events.record(
+                    ticket=locked,
+                    type=TicketEventType.TAGS_CHANGED,
+                    actor=actor,
+                    changes={"tags": [current, sorted(names)]},
+                )
                 dirty.append("updated_at")
         if dirty:
             locked.save(update_fields=sorted({*dirty, "updated_at"}))
@@ -273,8 +335,14 @@ def ticket_set_status(*, ticket: Ticket, status: Status, actor: Actor) -> Ticket
     return ticket_update(ticket=ticket, actor=actor, changes={"status": status})
 
 
-def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: User | None, team: Team | None = None,
-                  keep_team: bool = True) -> Ticket:
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    assignee: User | None,
+    team: Team | None = None,
+    keep_team: bool = True,
+) -> Ticket:
     changes: dict[str, Any] = {"assignee": assignee}
     if not keep_team:
         changes["team"] = team
@@ -287,7 +355,9 @@ class BulkResult:
     errors: dict[int, str]
 
 
-def tickets_bulk_update(*, tickets: list[Ticket], actor: Actor, changes: dict[str, Any]) -> BulkResult:
+def tickets_bulk_update(
+    *, tickets: list[Ticket], actor: Actor, changes: dict[str, Any]
+) -> BulkResult:
     """Apply the same change to many tickets; each ticket commits (or fails) on its own,
     so one invalid ticket does not block the rest and the result says which failed."""
     result = BulkResult(updated=[], errors={})

@@ -47,7 +47,9 @@ def check_attachments(attachments: list[AttachmentUpload]) -> None:
             )
 
 
-def _store_attachments(ticket: Ticket, message: Message, attachments: list[AttachmentUpload]) -> None:
+def _store_attachments(
+    ticket: Ticket, message: Message, attachments: list[AttachmentUpload]
+) -> None:
     for upload in attachments:
         attachment = Attachment(
             ticket=ticket,
@@ -109,8 +111,11 @@ def message_add(
     check_attachments(attachments)
     from_customer = author_contact is not None and author_user is None
     direction = (
-        Direction.INBOUND if from_customer
-        else Direction.INTERNAL if kind == MessageKind.NOTE else Direction.OUTBOUND
+        Direction.INBOUND
+        if from_customer
+        else Direction.INTERNAL
+        if kind == MessageKind.NOTE
+        else Direction.OUTBOUND
     )
     if from_customer and kind == MessageKind.NOTE:
         raise ValidationFailed("Customers cannot add internal notes.", field="kind")
@@ -118,7 +123,9 @@ def message_add(
     with transaction.atomic():
         locked = ticket_lock(ticket_id=ticket.pk)
         if locked.status_category == StatusCategory.CLOSED and not kind == MessageKind.NOTE:
-            raise ValidationFailed("This ticket is closed; a follow-up ticket is needed.", field="ticket")
+            raise ValidationFailed(
+                "This ticket is closed; a follow-up ticket is needed.", field="ticket"
+            )
         now = timezone.now()
         message = Message.objects.create(
             ticket=locked,
@@ -139,10 +146,16 @@ def message_add(
         if from_customer:
             locked.last_customer_message_at = now
             dirty.add("last_customer_message_at")
-            events.record(ticket=locked, type=TicketEventType.CUSTOMER_REPLIED, actor=actor, message=message)
+            events.record(
+                ticket=locked, type=TicketEventType.CUSTOMER_REPLIED, actor=actor, message=message
+            )
             if locked.status_category in (StatusCategory.SOLVED, StatusCategory.PENDING):
-                reason = Actor(kind=actor.kind, user=actor.user, contact=actor.contact,
-                               ref=actor.ref or "customer replied")
+                reason = Actor(
+                    kind=actor.kind,
+                    user=actor.user,
+                    contact=actor.contact,
+                    ref=actor.ref or "customer replied",
+                )
                 if _apply_status(locked, status_default(StatusCategory.OPEN), reason, reopen=True):
                     dirty |= {"status", "status_category", "solved_at"}
         elif kind == MessageKind.REPLY:
@@ -151,20 +164,31 @@ def message_add(
             if locked.first_response_at is None:
                 locked.first_response_at = now
                 dirty.add("first_response_at")
-            events.record(ticket=locked, type=TicketEventType.REPLY_SENT, actor=actor, message=message)
+            events.record(
+                ticket=locked, type=TicketEventType.REPLY_SENT, actor=actor, message=message
+            )
             if set_status is None and locked.status_category == StatusCategory.NEW:
                 set_status = status_default(StatusCategory.OPEN)
         else:
-            events.record(ticket=locked, type=TicketEventType.NOTE_ADDED, actor=actor, message=message)
+            events.record(
+                ticket=locked, type=TicketEventType.NOTE_ADDED, actor=actor, message=message
+            )
             mentioned = [u for u in mentioned_users(body_text) if u != author_user]
             if mentioned:
                 message.mentions.add(*mentioned)
                 locked.followers.add(*mentioned)
                 events.record(
-                    ticket=locked, type=TicketEventType.MENTIONED, actor=actor, message=message,
+                    ticket=locked,
+                    type=TicketEventType.MENTIONED,
+                    actor=actor,
+                    message=message,
                     changes={"mentioned": [None, [events.ref(u) for u in mentioned]]},
                 )
-        if set_status is not None and not from_customer and _apply_status(locked, set_status, actor):
+        if (
+            set_status is not None
+            and not from_customer
+            and _apply_status(locked, set_status, actor)
+        ):
             dirty |= {"status", "status_category", "solved_at", "closed_at"}
         locked.save(update_fields=sorted(dirty))
         locked.refresh_from_db(fields=["message_count"])

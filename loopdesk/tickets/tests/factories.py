@@ -14,12 +14,20 @@ _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"
 
 
-def make_user(*, role: str = Role.AGENT, teams: list[Team] | None = None, email: str | None = None,
-              language: str = "en") -> User:
+def make_user(
+    *,
+    role: str = Role.AGENT,
+    teams: list[Team] | None = None,
+    email: str | None = None,
+    language: str = "en",
+) -> User:
     n = next(_seq)
     user = user_create(
-        email=email or f"user{n}@loopdesk.test", password=PASSWORD,
-        display_name=f"User {n}", role=role, language=language,
+        email=email or f"user{n}@loopdesk.test",
+        password=PASSWORD,
+        display_name=f"User {n}",
+        role=role,
+        language=language,
     )
     for team in teams or []:
         team.members.add(user)
@@ -34,17 +42,28 @@ def make_contact(*, email: str | None = None, name: str = "Customer") -> Contact
     return contact_create(name=name, identities=[("email", email or f"c{next(_seq)}@example.com")])
 
 
-def make_intake(*, subject: str = "Printer broken", text: str = "It does not print.",
-                email: str | None = None, channel: str = "email", external_id: str | None = None,
-                team: Team | None = None, assignee: User | None = None, contact: Contact | None = None,
-                **fields) -> IntakeResult:
+def make_intake(
+    *,
+    subject: str = "Printer broken",
+    text: str = "It does not print.",
+    email: str | None = None,
+    channel: str = "email",
+    external_id: str | None = None,
+    team: Team | None = None,
+    assignee: User | None = None,
+    contact: Contact | None = None,
+    **fields,
+) -> IntakeResult:
     return intake_message(
         InboundMessage(
             channel=channel,
             subject=subject,
             text=text,
-            sender=None if contact else SenderIdentity(kind="email", value=email or f"c{next(_seq)}@example.com",
-                                                       name="Customer"),
+            sender=None
+            if contact
+            else SenderIdentity(
+                kind="email", value=email or f"c{next(_seq)}@example.com", name="Customer"
+            ),
             contact=contact,
             external_id=external_id,
             fields=TicketFields(team=team, assignee=assignee, **fields),

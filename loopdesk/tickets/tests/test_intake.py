@@ -16,7 +16,9 @@ def test_new_sender_creates_contact_and_ticket():
     identity = ContactIdentity.objects.get(kind="email")
     assert identity.value == "li.wei@example.com"
     assert result.ticket.contact == identity.contact
-    assert result.message.direction == "inbound" and result.message.author_contact == identity.contact
+    assert (
+        result.message.direction == "inbound" and result.message.author_contact == identity.contact
+    )
 
 
 def test_known_sender_reuses_contact():
@@ -37,14 +39,32 @@ def test_same_external_id_twice_yields_one_message():
 
 def test_thread_into_given_ticket_and_follow_up_for_closed(team_a, agent):
     first = make_intake(email="a@example.com", team=team_a)
-    reply = intake_message(InboundMessage(channel="email", subject="Re", text="more",
-                                          sender=SenderIdentity("email", "a@example.com"), ticket=first.ticket))
+    reply = intake_message(
+        InboundMessage(
+            channel="email",
+            subject="Re",
+            text="more",
+            sender=SenderIdentity("email", "a@example.com"),
+            ticket=first.ticket,
+        )
+    )
     assert reply.ticket.pk == first.ticket.pk and not reply.created
-    ticket_update(ticket=first.ticket, actor=Actor.person(agent), changes={"status": Status.objects.get(key="closed")})
+    ticket_update(
+        ticket=first.ticket,
+        actor=Actor.person(agent),
+        changes={"status": Status.objects.get(key="closed")},
+    )
     first.ticket.refresh_from_db()
 
-    follow = intake_message(InboundMessage(channel="email", subject="Re: again", text="broken again",
-                                           sender=SenderIdentity("email", "a@example.com"), ticket=first.ticket))
+    follow = intake_message(
+        InboundMessage(
+            channel="email",
+            subject="Re: again",
+            text="broken again",
+            sender=SenderIdentity("email", "a@example.com"),
+            ticket=first.ticket,
+        )
+    )
     assert follow.created and follow.ticket.parent_id == first.ticket.pk
 
 
@@ -59,6 +79,12 @@ def test_subject_header_injection_is_flattened():
 
 
 def test_phone_identity_normalised_to_e164():
-    result = intake_message(InboundMessage(channel="phone", subject="来电", text="报修",
-                                           sender=SenderIdentity("phone", "138 0013 8000")))
+    result = intake_message(
+        InboundMessage(
+            channel="phone",
+            subject="来电",
+            text="报修",
+            sender=SenderIdentity("phone", "138 0013 8000"),
+        )
+    )
     assert result.ticket.contact.primary_phone == "+8613800138000"

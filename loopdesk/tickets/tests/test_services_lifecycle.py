@@ -5,7 +5,7 @@ from loopdesk.tickets.constants import StatusCategory
 from loopdesk.tickets.events import Actor
 from loopdesk.tickets.models import CustomFieldDefinition, Status, TicketEvent, TicketEventType
 from loopdesk.tickets.services import ticket_update
-from loopdesk.tickets.tests.factories import make_ticket, make_user
+from loopdesk.tickets.tests.factories import make_ticket
 
 
 def status(key):
@@ -26,13 +26,21 @@ def test_create_records_event_and_numbers_increase(team_a):
 def test_update_writes_one_event_per_change_with_old_and_new(ticket, agent):
     actor = Actor.person(agent, "customer called")
 
-    ticket_update(ticket=ticket, actor=actor, changes={"priority": 1, "assignee": agent, "tags": ["VIP", "vip", "退款"]})
+    ticket_update(
+        ticket=ticket,
+        actor=actor,
+        changes={"priority": 1, "assignee": agent, "tags": ["VIP", "vip", "退款"]},
+    )
 
     ticket.refresh_from_db()
     assert ticket.priority == 1 and ticket.assignee == agent
     assert ticket.status.key == "open"  # assigning a new ticket opens it
-    types = list(ticket.events.exclude(type=TicketEventType.CREATED).exclude(type=TicketEventType.CUSTOMER_REPLIED)
-                 .order_by("pk").values_list("type", "actor_user", "cause_ref"))
+    types = list(
+        ticket.events.exclude(type=TicketEventType.CREATED)
+        .exclude(type=TicketEventType.CUSTOMER_REPLIED)
+        .order_by("pk")
+        .values_list("type", "actor_user", "cause_ref")
+    )
     assert (TicketEventType.PRIORITY_CHANGED, agent.pk, "customer called") in types
     assert (TicketEventType.ASSIGNED, agent.pk, "customer called") in types
     assert (TicketEventType.STATUS_CHANGED, agent.pk, "customer called") in types
@@ -104,7 +112,9 @@ def test_allowed_transitions_are_enforced(ticket, agent):
     new = status("new")
     new.allowed_next.set([status("open")])
     with pytest.raises(ValidationFailed, match="cannot move"):
-        ticket_update(ticket=ticket, actor=Actor.person(agent), changes={"status": status("solved")})
+        ticket_update(
+            ticket=ticket, actor=Actor.person(agent), changes={"status": status("solved")}
+        )
     ticket_update(ticket=ticket, actor=Actor.person(agent), changes={"status": status("open")})
 
 
@@ -112,20 +122,47 @@ def test_custom_fields_validated_by_kind(ticket, agent):
     CustomFieldDefinition.objects.create(key="serial", label="Serial", kind="text")
     CustomFieldDefinition.objects.create(key="units", label="Units", kind="number")
     CustomFieldDefinition.objects.create(key="bought", label="Bought", kind="date")
-    CustomFieldDefinition.objects.create(key="model", label="Model", kind="select", options=["A1", "B2"])
-    CustomFieldDefinition.objects.create(key="parts", label="Parts", kind="multiselect", options=["x", "y"])
+    CustomFieldDefinition.objects.create(
+        key="model", label="Model", kind="select", options=["A1", "B2"]
+    )
+    CustomFieldDefinition.objects.create(
+        key="parts", label="Parts", kind="multiselect", options=["x", "y"]
+    )
     CustomFieldDefinition.objects.create(key="warranty", label="Warranty", kind="checkbox")
     actor = Actor.person(agent)
 
-    ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": {
-        "serial": " SN-1 ", "units": "3", "bought": "2026-01-31", "model": "A1",
-        "parts": ["x", "x", "y"], "warranty": True,
-    }})
+    ticket_update(
+        ticket=ticket,
+        actor=actor,
+        changes={
+            "custom_fields": {
+                "serial": " SN-1 ",
+                "units": "3",
+                "bought": "2026-01-31",
+                "model": "A1",
+                "parts": ["x", "x", "y"],
+                "warranty": True,
+            }
+        },
+    )
     ticket.refresh_from_db()
-    assert ticket.custom_fields == {"serial": "SN-1", "units": 3, "bought": "2026-01-31", "model": "A1",
-                                    "parts": ["x", "y"], "warranty": True}
-    for bad in ({"units": "many"}, {"units": float("inf")}, {"bought": "31/01/2026"}, {"model": "Z9"},
-                {"parts": ["z"]}, {"warranty": "maybe"}, {"serial": "x" * 2001}):
+    assert ticket.custom_fields == {
+        "serial": "SN-1",
+        "units": 3,
+        "bought": "2026-01-31",
+        "model": "A1",
+        "parts": ["x", "y"],
+        "warranty": True,
+    }
+    for bad in (
+        {"units": "many"},
+        {"units": float("inf")},
+        {"bought": "31/01/2026"},
+        {"model": "Z9"},
+        {"parts": ["z"]},
+        {"warranty": "maybe"},
+        {"serial": "x" * 2001},
+    ):
         with pytest.raises(ValidationFailed):
             ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": bad})
     ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": {"serial": None}})
@@ -136,12 +173,15 @@ def test_custom_fields_validated_by_kind(ticket, agent):
 
 
 def test_required_custom_field_on_create(team_a):
-    CustomFieldDefinition.objects.create(key="serial", label="Serial", kind="text", required=True,
-                                         ticket_types=["repair"])
+    CustomFieldDefinition.objects.create(
+        key="serial", label="Serial", kind="text", required=True, ticket_types=["repair"]
+    )
     make_ticket(team=team_a, type="question")  # not required for this type
     with pytest.raises(ValidationFailed, match="Serial"):
         make_ticket(team=team_a, type="repair")
-    assert make_ticket(team=team_a, type="repair", custom_fields={"serial": "S1"}).custom_fields == {"serial": "S1"}
+    assert make_ticket(
+        team=team_a, type="repair", custom_fields={"serial": "S1"}
+    ).custom_fields == {"serial": "S1"}
 
 
 def test_bulk_update_reports_failures_per_ticket(team_a, agent):
@@ -151,8 +191,9 @@ def test_bulk_update_reports_failures_per_ticket(team_a, agent):
     closed = make_ticket(team=team_a)
     ticket_update(ticket=closed, actor=Actor.person(agent), changes={"status": status("closed")})
 
-    result = tickets_bulk_update(tickets=[good, closed], actor=Actor.person(agent),
-                                 changes={"status": status("pending")})
+    result = tickets_bulk_update(
+        tickets=[good, closed], actor=Actor.person(agent), changes={"status": status("pending")}
+    )
 
     assert result.updated == [good.number]
     assert list(result.errors) == [closed.number]
