@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files (without it ninja uses a CDN)
     "django_tasks",
     "django_tasks_db",
     "loopdesk.core",

@@ -86,7 +86,9 @@ class RateLimited(HttpError):
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
-        super().__init__(429, _("Rate limit exceeded; retry after %(s)s seconds.") % {"s": retry_after})
+        super().__init__(
+            429, _("Rate limit exceeded; retry after %(s)s seconds.") % {"s": retry_after}
+        )
 
 
 class ScopeMissing(AuthorizationError):

@@ -116,3 +116,23 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
         setattr(contact, key, value)
     contact.save(update_fields=[*fields, "updated_at"])
     return contact
+
+
+def organization_update(*, organization: Organization, **fields) -> Organization:
+    """Change name, domain, tier or notes (REST API PATCH, admin)."""
+    allowed = {"name", "domain", "tier", "notes"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"] or len(fields["name"]) > 200:
+            raise ValidationFailed("Organisation name must be 1–200 characters.", field="name")
+    if "domain" in fields:
+        fields["domain"] = (fields["domain"] or "").strip().lower()
+    if "tier" in fields and fields["tier"] not in Tier.values:
+        raise ValidationFailed(f"Unknown tier: {fields['tier']}", field="tier")
+    for key, value in fields.items():
+        setattr(organization, key, value)
+    organization.save(update_fields=[*fields, "updated_at"])
+    return organization
