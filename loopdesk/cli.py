@@ -48,7 +48,8 @@ def _serve(args: list[str]) -> None:
 def _worker(args: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     if os.environ.get("REDIS_URL"):
-        _django(["rqworker", "default", *args])
+        # django-tasks-rq stores its own Job class in Redis; the worker must use it.
+        _django(["rqworker", "--job-class", "django_tasks_rq.backend.Job", "default", *args])
     else:
         _django(["db_worker", *args])
 

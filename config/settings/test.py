@@ -27,3 +27,9 @@ WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# The Redis/RQ task backend is exercised against the real Redis on loopback (db 15).
+INSTALLED_APPS = [a for a in INSTALLED_APPS if a not in ("django_rq", "django_tasks_rq")]  # noqa: F405
+INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}

@@ -103,3 +103,30 @@ def test_healthz_503_when_database_unreachable(tmp_path):
     )
     status, body = proc.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503" and json.loads(body)["database"] == "unreachable"
+
+
+ENQUEUE_MENTION = (
+    "from loopdesk.tickets.tests.factories import make_team, make_user, make_ticket;"
+    "from loopdesk.tickets.services import message_add;from loopdesk.tickets.events import Actor;"
+    "t=make_team('Team {n}');a=make_user(teams=[t],email='w{n}@loopdesk.test');make_user(teams=[t],email='r{n}@loopdesk.test');"
+    "k=make_ticket(team=t);message_add(ticket=k,actor=Actor.person(a),kind='note',author_user=a,body_text='@r{n} hi')"
+)
+
+
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_loopdesk_worker_runs_queued_tasks(migrated, backend):
+    """The production path: a web process enqueues, `loopdesk worker` (db_worker or
+    rqworker) runs the task; the console mail backend prints the notification."""
+    import redis
+
+    env = {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    worker_args = ["--batch", "--no-startup-delay"]
+    if backend == "redis":
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+        worker_args = ["--burst"]
+    n = backend
+    run(["manage", "shell", "-v", "0", "-c", ENQUEUE_MENTION.format(n=n)], migrated, env)
+    proc = run(["worker", *worker_args], migrated, env)
+    assert f"To: r{n}@loopdesk.test" in proc.stdout + proc.stderr
+    assert "mentioned you" in proc.stdout + proc.stderr

@@ -1,6 +1,6 @@
 from .custom_field import CustomFieldDefinition, CustomFieldKind
 from .event import TicketEvent, TicketEventType
-from .message import Attachment, Message
+from .message import Attachment, Mention, Message
 from .status import Status
 from .ticket import Category, Tag, Ticket
 
@@ -9,6 +9,7 @@ __all__ = [
     "Category",
     "CustomFieldDefinition",
     "CustomFieldKind",
+    "Mention",
     "Message",
     "Status",
     "Tag",

@@ -34,7 +34,7 @@ class Message(BaseModel):
         max_length=255, blank=True, help_text="Storage key of the raw payload (e.g. the .eml)."
     )
     mentions = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in", through="tickets.Mention"
     )
 
     class Meta:
@@ -56,6 +56,20 @@ class Message(BaseModel):
     @property
     def is_note(self) -> bool:
         return self.kind == MessageKind.NOTE
+
+
+class Mention(models.Model):
+    """An agent @mentioned in a note; `notified_at` makes the notification idempotent."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user"], name="mention_unique")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.message_id}"
 
 
 def attachment_key(instance: "Attachment", filename: str) -> str:

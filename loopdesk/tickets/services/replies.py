@@ -76,6 +76,12 @@ def mentioned_users(text: str) -> list[User]:
     return matches
 
 
+def _enqueue_mention_notifications(message_id: int) -> None:
+    from ..tasks import notify_mentions_task
+
+    notify_mentions_task.enqueue(message_id=message_id)
+
+
 def message_add(
     *,
     ticket: Ticket,
@@ -177,6 +183,9 @@ def message_add(
             if mentioned:
                 message.mentions.add(*mentioned)
                 locked.followers.add(*mentioned)
+                transaction.on_commit(
+                    lambda message_id=message.pk: _enqueue_mention_notifications(message_id)
+                )
                 events.record(
                     ticket=locked,
                     type=TicketEventType.MENTIONED,
