@@ -88,3 +88,27 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+MAX_SIGNATURE_CHARS = 2000
+
+
+def user_preferences_update(*, user: User, language: str, timezone_name: str, signature: str) -> User:
+    """A user's own language, time zone and reply signature ("My settings")."""
+    import zoneinfo
+
+    languages = {code for code, _label in User._meta.get_field("language").choices}
+    if language not in languages:
+        raise ValidationFailed(f"Unknown language: {language[:20]}", field="language")
+    if timezone_name not in zoneinfo.available_timezones():
+        raise ValidationFailed(f"Unknown time zone: {timezone_name[:60]}", field="timezone")
+    signature = signature.replace("\r\n", "\n").strip()
+    if len(signature) > MAX_SIGNATURE_CHARS:
+        raise ValidationFailed(
+            f"The signature is longer than {MAX_SIGNATURE_CHARS} characters.", field="signature"
+        )
+    user.language = language
+    user.timezone = timezone_name
+    user.signature = signature
+    user.save(update_fields=["language", "timezone", "signature"])
+    return user

@@ -241,3 +241,32 @@ def status_by_key(key: str) -> Status:
         return Status.objects.get(key=key, is_active=True)
     except Status.DoesNotExist as exc:
         raise ValidationFailed(f"Unknown status: {str(key)[:40]}", field="status") from exc
+
+
+def ticket_get_for_page(*, user, number: int) -> Ticket:
+    """The ticket for the agent workspace page: like ticket_get_for_user, but with the
+    contact's identities (for the customer panel) instead of followers, so the page
+    keeps a constant, small number of queries."""
+    from loopdesk.customers.models import ContactIdentity
+
+    try:
+        return (
+            Ticket.objects.visible_to(user)
+            .select_related("status", "contact", "contact__organization", "organization", "team",
+                            "assignee", "category")
+            .prefetch_related(
+                "tags",
+                Prefetch("contact__identities",
+                         queryset=ContactIdentity.objects.order_by("kind", "-is_primary", "value")),
+            )
+            .get(number=number)
+        )
+    except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound("Ticket not found.") from exc
+
+
+def assignable_users():
+    """Active staff who can hold tickets (technicians included), for assignee pickers."""
+    from loopdesk.accounts.models import Role, User
+
+    return User.objects.filter(is_active=True, role__in=Role.values).order_by("display_name", "pk")

@@ -1,0 +1,30 @@
+"""The workspace header: its flags are computed here, not in the template."""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+from loopdesk.tickets.permissions import can_create_for_contact
+
+register = template.Library()
+
+# Names shown in the switcher are each language's own name, whatever the UI language is.
+LANGUAGE_NAMES = {"en": "English", "zh-hans": "简体中文"}
+
+
+@register.inclusion_tag("components/_header.html", takes_context=True)
+def workspace_header(context) -> dict:
+    request = context["request"]
+    user = request.user
+    path = request.path
+    section = "customers" if path.startswith("/customers/") else "tickets"
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "user_name": str(user),
+        "can_create_ticket": can_create_for_contact(user),
+        "section": section,
+        "search_q": request.GET.get("q", "")[:200] if path.startswith("/tickets/") else "",
+        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code, _ in settings.LANGUAGES],
+        "current_language": get_language(),
+    }

@@ -1,0 +1,100 @@
+"""Turn stored events into readable timeline rows (names, labels, old → new)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from ..constants import CauseKind, Channel, Priority, TicketType
+from ..models import CustomFieldDefinition, TicketEvent
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "status": _("Status"),
+        "priority": _("Priority"),
+        "type": _("Type"),
+        "team": _("Team"),
+        "assignee": _("Assignee"),
+        "tags": _("Tags"),
+        "subject": _("Subject"),
+        "category": _("Category"),
+        "channel": _("Channel"),
+        "parent": _("Follow-up of"),
+        "mentioned": _("Mentioned"),
+    }
+
+
+_CHOICES = {"priority": Priority, "type": TicketType, "channel": Channel}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class EventRow:
+    event: TicketEvent
+    actor: str
+    verb: str
+    cause: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def display_value(name: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        return str(value.get("name") or "—")
+    if isinstance(value, list):
+        return ", ".join(display_value(name, v) for v in value) or "—"
+    choices = _CHOICES.get(name)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return str(value)
+
+
+def event_rows(
+    events: list[TicketEvent], definitions: list[CustomFieldDefinition]
+) -> list[EventRow]:
+    labels = _field_labels()
+    labels.update({d.key: d.display_label for d in definitions})
+    rows = []
+    for event in events:
+        if event.actor_user_id:
+            actor = str(event.actor_user)
+        elif event.actor_contact_id:
+            actor = str(event.actor_contact)
+        else:
+            actor = _("System")
+        cause = ""
+        if event.cause_kind != CauseKind.PERSON or event.cause_ref:
+            kind = (
+                CauseKind(event.cause_kind).label
+                if event.cause_kind in CauseKind.values
+                else event.cause_kind
+            )
+            cause = f"{kind}: {event.cause_ref}" if event.cause_ref else str(kind)
+        changes = [
+            Change(
+                label=labels.get(name, name),
+                old=display_value(name, pair[0]),
+                new=display_value(name, pair[1]),
+            )
+            for name, pair in (event.changes or {}).items()
+            if isinstance(pair, list | tuple) and len(pair) == 2
+        ]
+        rows.append(
+            EventRow(
+                event=event,
+                actor=actor,
+                verb=event.get_type_display(),
+                cause=cause,
+                changes=changes,
+            )
+        )
+    return rows
