@@ -67,7 +67,9 @@ class ApiKeyAuth(HttpBearer):
         api_key = api_key_authenticate(secret=token.strip())
         if api_key is None:
             return None  # ninja answers 401
-        state = ratelimit.hit(bucket=f"apikey:{api_key.pk}", limit=settings.LOOPDESK_API_RATE_LIMIT)
+        state = ratelimit.hit(
+            bucket=f"apikey:{api_key.prefix}", limit=settings.LOOPDESK_API_RATE_LIMIT
+        )
         setattr(request, RATELIMIT_ATTR, state)
         if not state.allowed:
             raise RateLimited(retry_after=state.reset_in)

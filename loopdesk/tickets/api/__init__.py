@@ -6,7 +6,7 @@ from .events import router as events_router
 from .messages import router as messages_router
 from .tickets import router as tickets_router
 
-router = Router(tags=["tickets"])
+router = Router()  # the sub-routers carry the "tickets" tag
 router.add_router("", tickets_router)
 router.add_router("", messages_router)
 router.add_router("", events_router)
