@@ -132,7 +132,8 @@ def ticket_fields(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_or_404(request, number)
     if not permissions.can_edit(request.user, ticket):
         raise PermissionDenied
-    error_key = request.POST.get("field", "")[:60]
+    name = request.POST.get("field", "")
+    error_key = name if name in SIMPLE_FIELDS else "field"
     try:
         error_key, changes = _field_change(request, ticket)
     except ValidationFailed as exc:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from loopdesk.accounts.selectors import teams_visible_to
+from loopdesk.accounts.selectors import teams_visible_to, user_team_ids
 from loopdesk.channels.intake import InboundMessage, SenderIdentity, intake_message
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.customers.models import Contact, IdentityKind
@@ -78,8 +78,13 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_for_contact(user):
         raise PermissionDenied
     definitions = custom_field_definitions()
+    team_ids = user_team_ids(user)
     form = NewTicketForm(
-        request.POST or None, teams=teams_visible_to(user), users=selectors.assignable_users()
+        request.POST or None,
+        teams=teams_visible_to(user),
+        users=selectors.assignable_users(),
+        # The agent's own team by default, so the new ticket stays in their view.
+        initial={"team": team_ids[0] if team_ids else None},
     )
     cf_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
@@ -121,10 +126,22 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(target, exc.message)
         else:
-            messages.success(
-                request, _("Ticket #%(number)s created.") % {"number": result.ticket.number}
-            )
-            return redirect("tickets:detail", number=result.ticket.number)
+            number = result.ticket.number
+            visible = selectors.ticket_queryset(
+                user=user, filters=selectors.TicketFilters(view="all", number=number)
+            ).exists()
+            if not visible:
+                # Created for another team (or triage): say so instead of a 404.
+                messages.success(
+                    request,
+                    _(
+                        "Ticket #%(number)s created. It is outside your teams, so you will not see it."
+                    )
+                    % {"number": number},
+                )
+                return redirect("tickets:inbox")
+            messages.success(request, _("Ticket #%(number)s created.") % {"number": number})
+            return redirect("tickets:detail", number=number)
     status = 422 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
