@@ -60,8 +60,8 @@ def _api_view(view: Callable) -> Callable:
     return wrapped
 
 
-def _unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
-    return problem(404, _("No API endpoint at this path."))
+def _unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return problem(404, _("No API endpoint at this path; see /api/v1/docs."))
 
 
 _unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
@@ -75,7 +75,9 @@ class LoopdeskAPI(NinjaAPI):
         urls = super()._get_urls()
         for pattern in urls:
             if isinstance(pattern, URLPattern):
-                pattern.callback = _api_view(pattern.callback)
+                # ninja's root view raises Http404 outside its error handling (an HTML page).
+                view = _unknown_path if pattern.name == "api-root" else pattern.callback
+                pattern.callback = _api_view(view)
         urls.append(path("<path:rest>", _unknown_path, name="unknown"))
         return urls
 

@@ -99,7 +99,7 @@ class ScopeMissing(AuthorizationError):
 
 def _on_domain_error(request: HttpRequest, exc: LoopdeskError) -> HttpResponse:
     errors = [{"field": exc.field, "message": str(exc.message)}] if exc.field else None
-    kind = "validation" if exc.status_code == 400 else None
+    kind = getattr(exc, "problem_kind", None) or ("validation" if exc.status_code == 400 else None)
     return problem(exc.status_code, exc.message, kind=kind, errors=errors)
 
 

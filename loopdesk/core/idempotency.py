@@ -28,6 +28,7 @@ class IdempotencyMismatch(LoopdeskError):
     """The key was used before for a different request (IETF idempotency draft: 422)."""
 
     status_code = 422
+    problem_kind = "idempotency-mismatch"
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,13 @@ def test_technician_sees_only_assigned_and_cannot_reassign_or_create(
 def test_admin_and_supervisor_scopes(api_as, admin, supervisor, world):
     assert api_as(admin).get(f"/tickets/{world['n']}").status_code == 200
     assert api_as(supervisor).get(f"/tickets/{world['n']}").status_code == 200
+
+
+def test_unknown_paths_and_methods_are_problems(api_as, agent, anon):
+    api = api_as(agent)
+    for path in ("/", "/nope", "/tickets/1/nope", "/admin"):
+        assert_problem(api.get(path), 404)
+        assert_problem(anon.get(path), 404)
+    response = api.client.delete("/api/v1/tickets", headers=api._headers(None))
+    assert_problem(response, 405)
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}

@@ -37,6 +37,7 @@ def test_same_key_other_body_is_422_and_creates_nothing(api_as, agent):
     other = {**BODY, "subject": "Something else"}
     body = assert_problem(api.post("/tickets", other, headers={"Idempotency-Key": "k-2"}), 422)
     assert "Idempotency-Key" in [e["field"] for e in body["errors"]]
+    assert body["type"] == "urn:loopdesk:problem:idempotency-mismatch"
     assert Ticket.objects.count() == 1
 
 
