@@ -18,7 +18,7 @@ def contact_search(*, query: str, limit: int = 20) -> list[Contact]:
     if any(ch.isdigit() for ch in query):
         try:
             phone = normalise(IdentityKind.PHONE, query)
-        except Exception:  # noqa: BLE001 — not a phone number: search by text only
+        except ValidationFailed:  # not a phone number: search by text only
             phone = None
     cond = (
         Q(name__icontains=query)

@@ -32,6 +32,9 @@ def contact_create(
 ) -> Contact:
     name = name.strip()[:200]
     normalised = [(kind, normalise(kind, value)) for kind, value in identities or []]
+    if not name and not normalised:
+        raise ValidationFailed("A contact needs a name or an email/phone.", field="name")
+    name = name or normalised[0][1].split("@", 1)[0]
     if tier not in Tier.values:
         raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
     with transaction.atomic():
