@@ -9,7 +9,8 @@ from .env import data_dir, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = data_dir()
-(DATA_DIR / "logs").mkdir(exist_ok=True)
+for _sub in ("logs", "static", "media"):
+    (DATA_DIR / _sub).mkdir(exist_ok=True)
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("DEBUG", False)
