@@ -20,9 +20,11 @@ pytestmark = [
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
-def _seed():
+def _seed(language: str):
     team = factories.make_team("售后维修 After-sales")
-    agent = factories.make_user(role=Role.AGENT, teams=[team], email="li.na@loopdesk.test")
+    agent = factories.make_user(
+        role=Role.AGENT, teams=[team], email="li.na@loopdesk.test", language=language
+    )
     org = organization_create(name="上海星辰电器有限公司", tier="vip")
     vip = contact_create(
         name="王小明",
@@ -61,9 +63,9 @@ def _seed():
     return agent, first
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_screens_fit_the_width(live_server, browser, shot, width):
-    agent, ticket = _seed()
+@pytest.mark.parametrize("width, language", [(1280, "en"), (390, "zh-hans")])
+def test_screens_fit_the_width(live_server, browser, shot, width, language):
+    agent, ticket = _seed(language)
     page = browser.new_page(viewport={"width": width, "height": 900})
     log_in(page, live_server.url, agent.email, factories.PASSWORD)
 
