@@ -1,0 +1,70 @@
+"""Loopdesk benchmarks: a bulk data generator and in-process page measurements.
+
+    python -m bench generate --tickets 100000 [--database-url URL] [--seed N] [--no-index]
+    python -m bench pages [--database-url URL] [--runs 30]
+
+Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
+benchmark rows never land in ./var or a test database. For PostgreSQL pass
+--database-url postgres://postgres@127.0.0.1:5432/loopdesk_bench.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def _configure(database_url: str | None) -> None:
+    """Point Django at the bench database before anything imports settings."""
+    os.environ.setdefault("LOOPDESK_DATA_DIR", str(BENCH_DIR / "data"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(BENCH_DIR.parent))
+    import django
+
+    django.setup()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="database to use (default: SQLite in bench/data)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="bulk-insert tickets, messages and events")
+    gen.add_argument("--tickets", type=int, default=100_000)
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--chunk", type=int, default=5_000, help="tickets per transaction")
+    gen.add_argument("--no-index", action="store_true", help="skip building the search index")
+
+    pages = sub.add_parser("pages", help="measure the inbox, ticket page and API in-process")
+    pages.add_argument("--runs", type=int, default=30, help="measured runs per page")
+    pages.add_argument("--warmup", type=int, default=3)
+    pages.add_argument("--label", default="", help="free text stored in the JSON result")
+
+    for p in (gen, pages):  # accept the option after the sub-command too
+        p.add_argument("--database-url", default=argparse.SUPPRESS)
+
+    args = parser.parse_args(argv)
+    _configure(args.database_url)
+    if args.command == "generate":
+        from bench.generate import generate
+
+        generate(tickets=args.tickets, seed=args.seed, chunk=args.chunk, index=not args.no_index)
+    else:
+        from bench.pages import measure
+
+        measure(runs=args.runs, warmup=args.warmup, label=args.label)
+
+
+if __name__ == "__main__":
+    main()
