@@ -1,0 +1,130 @@
+"""The full-text query on each database, behind one function.
+
+Semantics (both databases): a group (ticket) matches when every term matches at least
+one of its documents; different terms may match different documents (the subject and
+any message). A term given as several alternatives matches when any alternative does.
+Score: for each term, the best-scoring document of the group; summed over terms.
+
+A term of several space-separated words is a phrase: the words adjacent, in order.
+
+User text never reaches SQL or MATCH: terms come from the tokenizer (letters, digits and
+single spaces only), are checked again here, quoted by us and passed as parameters. The
+only values formatted into the SQL text are placeholders and term positions (integers).
+"""
+
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from .constants import TITLE_WEIGHT
+
+FTS_TABLE = "core_searchdocument_fts"
+_SAFE_TERM = re.compile(r"[^\W_]+(?: [^\W_]+)*")  # words; several make a phrase
+_SQLITE_RANK = f"bm25({TITLE_WEIGHT}, 1.0)"  # columns: title_tokens, tokens
+
+
+def group_ids(
+    *, alternatives: list[list[str]], kinds: tuple[str, ...], public_only: bool, limit: int
+) -> list[int]:
+    """Matching group ids, best first; ties go to the newest (highest) id."""
+    terms = [[alt for alt in alts if _SAFE_TERM.fullmatch(alt)] for alts in alternatives]
+    if not terms or not all(terms) or not kinds or limit < 1:
+        return []
+    if connection.vendor == "sqlite":
+        sql, params = _sqlite_query(terms, kinds=kinds, public_only=public_only)
+    elif connection.vendor == "postgresql":
+        sql, params = _postgres_query(terms, kinds=kinds, public_only=public_only)
+    else:
+        raise ImproperlyConfigured(
+            f"Search supports SQLite and PostgreSQL, not {connection.vendor}."
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, len(terms), limit])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def known_alternatives(alternatives: list[list[str]]) -> list[list[str]]:
+    """Drop the typo variants that no document contains (PostgreSQL only).
+
+    The planner cannot estimate a tsquery of hundreds of ORed lexemes and scans the
+    whole table; a GIN probe per variant costs well under a millisecond. FTS5 looks each
+    alternative up in its index anyway, so SQLite gets the list unchanged.
+    """
+    if connection.vendor != "postgresql":
+        return alternatives
+    variants = sorted({alt for alts in alternatives if len(alts) > 1 for alt in alts})
+    if not variants:
+        return alternatives
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT alt FROM unnest(%s::text[]) AS alt WHERE EXISTS ("
+            "SELECT 1 FROM core_searchdocument d "
+            "WHERE d.search_vector @@ to_tsquery('simple', quote_literal(alt)))",
+            [[alt for alt in variants if _SAFE_TERM.fullmatch(alt)]],
+        )
+        known = {row[0] for row in cursor.fetchall()}
+    return [
+        [alt for alt in alts if alt in known] if len(alts) > 1 else alts for alts in alternatives
+    ]
+
+
+def _filters(kinds: tuple[str, ...], public_only: bool) -> str:
+    placeholders = ", ".join(["%s"] * len(kinds))
+    return f"d.kind IN ({placeholders})" + (" AND d.is_public" if public_only else "")
+
+
+def _sqlite_query(
+    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool
+) -> tuple[str, list]:
+    """One FTS5 query per term (bm25, title weighted), grouped by ticket."""
+    filters = _filters(kinds, public_only)
+    parts, params = [], []
+    for position, alts in enumerate(terms):
+        # The rank column, not a bm25() call: SQLite flattens these subqueries into the
+        # aggregate, where auxiliary functions cannot run but columns can be read.
+        parts.append(
+            f"SELECT d.group_id AS g, {position} AS t, {FTS_TABLE}.rank AS r "  # noqa: S608
+            f"FROM {FTS_TABLE} JOIN core_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rank MATCH %s AND {filters}"
+        )
+        params += [_fts5_expression(alts), _SQLITE_RANK, *kinds]
+    # bm25() is lower-is-better: best per term is MIN, best overall the smallest sum.
+    sql = (
+        "SELECT g FROM (SELECT g, t, MIN(r) AS r FROM ("  # noqa: S608 - see module docstring
+        + " UNION ALL ".join(parts)
+        + ") GROUP BY g, t) GROUP BY g HAVING COUNT(*) = %s ORDER BY SUM(r), g DESC LIMIT %s"
+    )
+    return sql, params
+
+
+def _fts5_expression(alts: list[str]) -> str:
+    """Quoted strings joined by OR: FTS5 reads operators and columns only outside quotes."""
+    return " OR ".join('"' + alt.replace('"', '""') + '"' for alt in alts)
+
+
+def _postgres_query(
+    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool
+) -> tuple[str, list]:
+    """One tsquery per term over the weighted tsvector (GIN), ranked with ts_rank."""
+    filters = _filters(kinds, public_only)
+    parts, params = [], []
+    for position, alts in enumerate(terms):
+        parts.append(
+            f"SELECT d.group_id AS g, {position} AS t, ts_rank(d.search_vector, q) AS r "  # noqa: S608
+            "FROM core_searchdocument d, to_tsquery('simple', %s) AS q "
+            f"WHERE d.search_vector @@ q AND {filters}"
+        )
+        params += [_tsquery_expression(alts), *kinds]
+    sql = (
+        "SELECT g FROM (SELECT g, t, MAX(r) AS r FROM ("  # noqa: S608 - see module docstring
+        + " UNION ALL ".join(parts)
+        + ") AS hits GROUP BY g, t) AS best GROUP BY g HAVING COUNT(*) = %s "
+        "ORDER BY SUM(r) DESC, g DESC LIMIT %s"
+    )
+    return sql, params
+
+
+def _tsquery_expression(alts: list[str]) -> str:
+    """Quoted lexemes joined by | (to_tsquery reads operators only outside quotes)."""
+    return " | ".join("'" + alt.replace("'", "''") + "'" for alt in alts)

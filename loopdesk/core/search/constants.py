@@ -1,0 +1,25 @@
+"""Bounds and weights of the search module, in one place."""
+
+MAX_INPUT_CHARS = 200_000  # longer text is cut: bounds jieba's work and the index size
+MAX_TOKEN_CHARS = 64  # longer "words" are base64, hashes or junk, never typed in a search
+MAX_QUERY_TERMS = 32  # the query's first distinct terms; keeps the SQL small and bounded
+MAX_LIMIT = 10_000
+
+TITLE_WEIGHT = 10.0  # SQLite bm25 weight of title_tokens; body weight is 1.0
+# PostgreSQL ts_rank weights: title is 'A' (1.0), body 'D' (0.1), the same 10:1 ratio.
+
+TYPO_MIN_CHARS = 4  # shorter English terms have too many real words one edit away
+TYPO_MAX_CHARS = 24
+TYPO_MAX_TERMS = 3  # each expanded term becomes an OR of a few hundred variants
+
+# Dropped from queries (not from documents) so that a natural-language query still
+# finds tickets; a query made only of these keeps them.
+# fmt: off
+QUERY_STOPWORDS = frozenset({
+    "a", "an", "and", "are", "at", "be", "by", "can", "do", "for", "from", "hello", "hi",
+    "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "our", "please", "the",
+    "to", "we", "what", "with", "you", "your",
+    "的", "了", "和", "与", "及", "吗", "呢", "吧", "啊", "呀", "是", "在", "请", "我", "你",
+    "您", "想",
+})
+# fmt: on

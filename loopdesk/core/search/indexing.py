@@ -1,0 +1,159 @@
+"""Writing search documents. Every write is an upsert on (kind, object_id).
+
+The full-text structures follow the table by themselves (SQLite triggers, PostgreSQL
+generated column), so nothing here is database specific.
+"""
+
+from collections.abc import Iterable
+
+import phonenumbers
+from django.db import transaction
+
+from .models import DocumentKind, SearchDocument
+from .tokenizer import tokenize
+
+_UPSERT_FIELDS = ["group_id", "is_public", "title_tokens", "tokens", "updated_at"]
+
+
+def index_document(
+    *,
+    kind: str,
+    object_id: int,
+    group_id: int,
+    title: str = "",
+    body: str = "",
+    is_public: bool = True,
+) -> None:
+    """(Re)write one document from raw text; the generic entry point (e.g. articles)."""
+    _upsert([_document(kind, object_id, group_id, title, body, is_public)])
+
+
+def delete_documents(*, kind: str, object_ids: Iterable[int]) -> int:
+    """Remove documents of one kind; returns how many were removed."""
+    deleted, _ = SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+    return deleted
+
+
+def index_ticket(ticket) -> None:
+    """(Re)write the ticket document: subject as title; number and customer as body.
+
+    Called inside the caller's transaction, so the document commits with the change.
+    """
+    _upsert([_ticket_document(ticket)])
+
+
+def index_message(message) -> None:
+    """(Re)write one message's document, grouped under its (possibly new) ticket."""
+    _upsert([_message_document(message)])
+
+
+def unindex_ticket(ticket_id: int) -> None:
+    """Remove a ticket's document and its messages' documents (a deleted ticket).
+
+    The ticket document is grouped under the ticket itself, so one filter finds all.
+    """
+    SearchDocument.objects.filter(
+        kind__in=[DocumentKind.TICKET, DocumentKind.MESSAGE], group_id=ticket_id
+    ).delete()
+
+
+def reindex_all(batch_size: int = 1000) -> int:
+    """Rewrite every ticket and message document and drop those of deleted rows.
+
+    Each batch commits on its own so that on SQLite no single transaction holds the
+    write lock for the whole run. Returns the number of documents written.
+    """
+    from loopdesk.tickets.models import Message, Ticket
+
+    tickets = Ticket.objects.select_related("contact", "organization", "contact__organization")
+    messages = Message.objects.only("pk", "ticket_id", "kind", "body_text")
+    written = 0
+    for batch in _batches(tickets, batch_size):
+        written += _upsert([_ticket_document(ticket) for ticket in batch])
+    for batch in _batches(messages, batch_size):
+        written += _upsert([_message_document(message) for message in batch])
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=DocumentKind.TICKET).exclude(
+            object_id__in=Ticket.objects.values("pk")
+        ).delete()
+        SearchDocument.objects.filter(kind=DocumentKind.MESSAGE).exclude(
+            object_id__in=Message.objects.values("pk")
+        ).delete()
+    return written
+
+
+def _batches(queryset, size: int):
+    """Keyset batches by pk: stable while rows are added and cheap at any depth."""
+    size = max(1, size)
+    last_pk = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last_pk = batch[-1].pk
+
+
+def _ticket_document(ticket) -> SearchDocument:
+    contact = ticket.contact
+    organization = ticket.organization or contact.organization
+    body = [
+        str(ticket.number),
+        contact.name,
+        contact.primary_email,
+        *_phone_forms(contact.primary_phone),
+    ]
+    if organization is not None:
+        body.append(organization.name)
+    return _document(
+        DocumentKind.TICKET, ticket.pk, ticket.pk, ticket.subject, " ".join(body), True
+    )
+
+
+def _message_document(message) -> SearchDocument:
+    return _document(
+        DocumentKind.MESSAGE,
+        message.pk,
+        message.ticket_id,
+        "",
+        message.body_text,
+        message.kind == "reply",
+    )
+
+
+def _phone_forms(phone: str) -> list[str]:
+    """The stored (E.164) number and its national form: people type 13800138000."""
+    if not phone:
+        return []
+    forms = [phone]
+    try:
+        parsed = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return forms
+    forms.append(str(parsed.national_number))
+    return forms
+
+
+def _document(
+    kind: str, object_id: int, group_id: int, title: str, body: str, is_public: bool
+) -> SearchDocument:
+    return SearchDocument(
+        kind=kind,
+        object_id=object_id,
+        group_id=group_id,
+        is_public=is_public,
+        title_tokens=tokenize(title or ""),
+        tokens=tokenize(body or ""),
+    )
+
+
+def _upsert(documents: list[SearchDocument]) -> int:
+    """Insert or update in one statement: concurrent writers of one document cannot race."""
+    if documents:
+        SearchDocument.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=_UPSERT_FIELDS,
+        )
+    return len(documents)

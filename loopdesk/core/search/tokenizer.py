@@ -1,0 +1,152 @@
+"""Text to search tokens: jieba for Chinese, folded and stemmed words for the rest.
+
+Documents and queries go through the same pipeline, so whatever the database's own
+tokenizer does afterwards (FTS5 unicode61, PostgreSQL 'simple') only ever sees
+lower-case words separated by single spaces.
+"""
+
+import logging
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import snowballstemmer
+from django.conf import settings
+
+from .constants import MAX_INPUT_CHARS, MAX_TOKEN_CHARS, QUERY_STOPWORDS
+
+# jieba logs "Building prefix dict..." at DEBUG to its own stderr handler.
+jieba.setLogLevel(logging.WARNING)
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A run of Han characters (segmented by jieba) or a run of other letters and digits.
+# [^\W_...] is "a word character that is neither underscore nor Han".
+_RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
+_HAS_HAN = re.compile(f"[{_HAN}]")
+_STEMMABLE = re.compile(r"[a-z]{3,}")
+
+_stemmer = snowballstemmer.stemmer("english")
+_stemmer_lock = threading.Lock()  # snowballstemmer objects keep state between calls
+_segmenter_lock = threading.Lock()
+_segmenter: jieba.Tokenizer | None = None
+
+
+def tokenize(text: str) -> str:
+    """Document tokens joined by single spaces (Chinese in jieba's search mode).
+
+    Search mode adds the sub-words of long words (中华人民共和国 also yields 人民), so a
+    query for any of them finds the document.
+    """
+    return " ".join(stem for _raw, stem in _tokens(text, search_mode=True))
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct terms of a query, in order; a term of several words is a phrase.
+
+    - Whitespace-separated chunks are the unit: a chunk that yields several non-Chinese
+      words (a@example.com, E-17, 138-0013-8000) is one phrase term, so it matches
+      those words in that order and not scattered over the ticket.
+    - Chinese is cut in precise mode, one term per word: its words are a subset of what
+      search mode indexed for the same text, so every query word can match.
+    - Stopwords standing alone are dropped unless that leaves nothing.
+    """
+    terms: list[str] = []
+    stopwords: set[str] = set()
+    for chunk in _normalise(query).split():
+        pairs = list(_runs(chunk, search_mode=False))
+        if len(pairs) > 1 and not _HAS_HAN.search(chunk):
+            terms.append(" ".join(stem for _raw, stem in pairs))
+            continue
+        for raw, stem in pairs:
+            terms.append(stem)
+            if raw in QUERY_STOPWORDS:
+                stopwords.add(stem)
+    unique = list(dict.fromkeys(terms))
+    return [term for term in unique if term not in stopwords] or unique
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS]).casefold()
+
+
+def _tokens(text: str, *, search_mode: bool) -> Iterator[tuple[str, str]]:
+    return _runs(_normalise(text), search_mode=search_mode)
+
+
+def _runs(text: str, *, search_mode: bool) -> Iterator[tuple[str, str]]:
+    """(raw, indexed) pairs of normalised text: raw is the folded word, indexed its stem."""
+    for match in _RUNS.finditer(text):
+        han, other = match.groups()
+        if han:
+            for word in _cut(han, search_mode=search_mode):
+                if len(word) <= MAX_TOKEN_CHARS:
+                    yield word, word
+        elif len(other) <= MAX_TOKEN_CHARS:
+            word = _fold(other)
+            yield word, _stem(word)
+
+
+def _fold(word: str) -> str:
+    """ASCII-fold a word when it folds entirely (café → cafe); keep other scripts."""
+    if word.isascii():
+        return word
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+    )
+    return stripped if stripped.isascii() else word
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    if not _STEMMABLE.fullmatch(word):
+        return word
+    with _stemmer_lock:
+        return _stemmer.stemWord(word)
+
+
+def _cut(han: str, *, search_mode: bool) -> Iterator[str]:
+    segmenter = _get_segmenter()
+    if search_mode:
+        return segmenter.cut_for_search(han)
+    return segmenter.cut(han)
+
+
+def _get_segmenter() -> jieba.Tokenizer:
+    """A private jieba tokenizer whose dictionary cache lives in the data directory.
+
+    jieba writes its cache through mkstemp and a rename in that directory, so several
+    processes starting at once each write a whole file and the last rename wins; no
+    reader sees a partial cache. The default (the shared /tmp/jieba.cache) is avoided
+    because another local user could replace it.
+    """
+    global _segmenter
+    if _segmenter is not None:
+        return _segmenter
+    with _segmenter_lock:
+        if _segmenter is None:
+            segmenter = jieba.Tokenizer()
+            segmenter.tmp_dir = _cache_dir()
+            # jieba trusts an existing cache of its default dictionary whatever its age;
+            # the version in the name makes an upgrade rebuild it.
+            segmenter.cache_file = f"jieba-{jieba.__version__}.cache"
+            segmenter.initialize()
+            _segmenter = segmenter
+        return _segmenter
+
+
+def _cache_dir() -> str:
+    base = getattr(settings, "DATA_DIR", None)
+    if base:
+        path = Path(base) / "cache"
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            pass  # a read-only data dir: fall through to a private temporary directory
+        else:
+            return str(path)
+    return tempfile.mkdtemp(prefix="loopdesk-jieba-")
