@@ -44,3 +44,8 @@ class IdempotencyRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+# The search document model lives with the search module; imported here so that
+# Django registers it when the app's models load.
+from loopdesk.core.search.models import DocumentKind, SearchDocument  # noqa: E402,F401

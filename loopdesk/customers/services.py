@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from loopdesk.core import search
 from loopdesk.core.exceptions import ValidationFailed
 
 from .identities import normalise
@@ -74,6 +75,7 @@ def _identity_attach(*, contact: Contact, kind: str, value: str) -> ContactIdent
         fields.append("primary_phone")
     if fields:
         contact.save(update_fields=fields)
+        _reindex_on_commit(contact.pk)
     return identity
 
 
@@ -115,9 +117,15 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
         raise ValidationFailed("Unknown tier.", field="tier")
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()[:200]
+    searchable_changed = any(
+        getattr(contact, key) != fields[key] for key in ("name", "organization") if key in fields
+    )
     for key, value in fields.items():
         setattr(contact, key, value)
-    contact.save(update_fields=[*fields, "updated_at"])
+    with transaction.atomic():
+        contact.save(update_fields=[*fields, "updated_at"])
+        if searchable_changed:
+            _reindex_on_commit(contact.pk)
     return contact
 
 
@@ -139,3 +147,25 @@ def organization_update(*, organization: Organization, **fields) -> Organization
         setattr(organization, key, value)
     organization.save(update_fields=[*fields, "updated_at"])
     return organization
+
+
+def contact_tickets_reindex(*, contact_id: int) -> int:
+    """Refresh the search documents of a contact's tickets (their name, email, phone and
+    organisation are searchable on each ticket)."""
+    from loopdesk.tickets.models import Ticket
+
+    count = 0
+    tickets = Ticket.objects.filter(contact_id=contact_id).select_related("contact", "organization")
+    for ticket in tickets.iterator(chunk_size=500):
+        search.index_ticket(ticket)
+        count += 1
+    return count
+
+
+def _reindex_on_commit(contact_id: int) -> None:
+    def enqueue() -> None:
+        from .tasks import reindex_contact_tickets_task
+
+        reindex_contact_tickets_task.enqueue(contact_id=contact_id)
+
+    transaction.on_commit(enqueue)

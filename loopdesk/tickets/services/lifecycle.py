@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loopdesk.accounts.models import Role, Team, User
+from loopdesk.core import search
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.core.sequences import TICKET_NUMBER, next_value
 from loopdesk.customers.models import Contact
@@ -137,6 +138,7 @@ def ticket_create(
     )
     if tag_names:
         ticket.tags.set(tags_get_or_create(tag_names))
+    search.index_ticket(ticket)
     events.record(
         ticket=ticket,
         type=TicketEventType.CREATED,
@@ -244,6 +246,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
                 )
                 locked.subject = subject
                 dirty.append("subject")
+                search.index_ticket(locked)
         if "priority" in changes:
             priority = _check_priority(changes["priority"])
             if priority != locked.priority:

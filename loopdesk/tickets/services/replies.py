@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from loopdesk.accounts.models import Role, User
+from loopdesk.core import search
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.customers.models import Contact
 
@@ -146,6 +147,7 @@ def message_add(
             raw_ref=raw_ref,
         )
         _store_attachments(locked, message, attachments)
+        search.index_message(message)
         dirty = {"updated_at", "message_count"}
         locked.message_count = F("message_count") + 1
 
