@@ -30,6 +30,35 @@ def browser():
             browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome so fixtures can react to a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """new_page(width): a page that leaves a screenshot in test-artifacts/ if the test fails."""
+    pages = []
+
+    def make(width: int = 1280, height: int = 900):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        pages.append(page)
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for i, page in enumerate(pages):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"{request.node.name}-failure-{i}.png"), full_page=True
+            )
+        page.close()
+
+
 @pytest.fixture
 def shot(request):
     """shot(page, name): save a screenshot under test-artifacts/."""

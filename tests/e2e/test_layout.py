@@ -64,9 +64,9 @@ def _seed(language: str):
 
 
 @pytest.mark.parametrize("width, language", [(1280, "en"), (390, "zh-hans")])
-def test_screens_fit_the_width(live_server, browser, shot, width, language):
+def test_screens_fit_the_width(live_server, new_page, shot, width, language):
     agent, ticket = _seed(language)
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = new_page(width)
     log_in(page, live_server.url, agent.email, factories.PASSWORD)
 
     page.goto(f"{live_server.url}/tickets/?view=my_teams")
@@ -91,4 +91,3 @@ def test_screens_fit_the_width(live_server, browser, shot, width, language):
         assert side["y"] > thread["y"] + thread["height"]  # stacked under the thread
     else:
         assert side["x"] > thread["x"] + thread["width"]  # beside it
-    page.close()

@@ -3,6 +3,11 @@
 from django.urls import reverse
 
 
+def test_login_page_is_clean(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "{#" not in html and "{%" not in html and "Log in" in html
+
+
 def test_pages_render(agent_client, ticket, attachment):
     for url in [
         reverse("tickets:inbox"),
@@ -19,3 +24,13 @@ def test_pages_render(agent_client, ticket, attachment):
     ]:
         response = agent_client.get(url)
         assert response.status_code == 200, url
+        html = response.content.decode()
+        for leaked in (
+            "{#",
+            "#}",
+            "{%",
+            "%}",
+            "{{",
+            "}}",
+        ):  # template syntax never reaches the page
+            assert leaked not in html, (url, leaked)
