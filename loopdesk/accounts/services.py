@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import ValidationFailed
 
@@ -35,9 +36,9 @@ def user_create(
 ) -> User:
     email = email.strip().lower()
     if role not in Role.values:
-        raise ValidationFailed(f"Unknown role: {role}", field="role")
+        raise ValidationFailed(_("Unknown role: %(role)s") % {"role": role}, field="role")
     if User.objects.filter(email=email).exists():
-        raise ValidationFailed("A user with this email already exists.", field="email")
+        raise ValidationFailed(_("A user with this email already exists."), field="email")
     return User.objects.create_user(
         email,
         password,
@@ -70,7 +71,9 @@ def api_key_create(*, user: User, name: str, scopes: list[str] | None = None) ->
     scopes = list(scopes) if scopes else [s.value for s in ApiScope]
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown:
-        raise ValidationFailed(f"Unknown scopes: {', '.join(unknown)}", field="scopes")
+        raise ValidationFailed(
+            _("Unknown scopes: %(unknown)s") % {"unknown": ", ".join(unknown)}, field="scopes"
+        )
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
@@ -93,19 +96,28 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 MAX_SIGNATURE_CHARS = 2000
 
 
-def user_preferences_update(*, user: User, language: str, timezone_name: str, signature: str) -> User:
+def user_preferences_update(
+    *, user: User, language: str, timezone_name: str, signature: str
+) -> User:
     """A user's own language, time zone and reply signature ("My settings")."""
     import zoneinfo
 
     languages = {code for code, _label in User._meta.get_field("language").choices}
     if language not in languages:
-        raise ValidationFailed(f"Unknown language: {language[:20]}", field="language")
+        raise ValidationFailed(
+            _("Unknown language: %(language)s") % {"language": f"{language[:20]}"}, field="language"
+        )
     if timezone_name not in zoneinfo.available_timezones():
-        raise ValidationFailed(f"Unknown time zone: {timezone_name[:60]}", field="timezone")
+        raise ValidationFailed(
+            _("Unknown time zone: %(timezone_name)s") % {"timezone_name": f"{timezone_name[:60]}"},
+            field="timezone",
+        )
     signature = signature.replace("\r\n", "\n").strip()
     if len(signature) > MAX_SIGNATURE_CHARS:
         raise ValidationFailed(
-            f"The signature is longer than {MAX_SIGNATURE_CHARS} characters.", field="signature"
+            _("The signature is longer than %(max_signature_chars)s characters.")
+            % {"max_signature_chars": MAX_SIGNATURE_CHARS},
+            field="signature",
         )
     user.language = language
     user.timezone = timezone_name

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from loopdesk.accounts.models import User
 from loopdesk.core.exceptions import ValidationFailed
@@ -72,7 +73,9 @@ class IntakeResult:
 
 def intake_message(inbound: InboundMessage) -> IntakeResult:
     if inbound.channel not in Channel.values:
-        raise ValidationFailed(f"Unknown channel: {inbound.channel}", field="channel")
+        raise ValidationFailed(
+            _("Unknown channel: %(channel)s") % {"channel": inbound.channel}, field="channel"
+        )
     if inbound.external_id is not None:
         inbound.external_id = inbound.external_id.strip()[:MAX_EXTERNAL_ID] or None
     check_attachments(inbound.attachments)
@@ -109,8 +112,8 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
     contact = inbound.contact
     if contact is None:
         if inbound.sender is None:
-            raise ValidationFailed("The sender is unknown.", field="sender")
-        contact, _ = contact_resolve(
+            raise ValidationFailed(_("The sender is unknown."), field="sender")
+        contact, _created = contact_resolve(
             kind=inbound.sender.kind, value=inbound.sender.value, name=inbound.sender.name
         )
     actor = Actor.channel(inbound.channel, contact=contact, user=inbound.created_by)

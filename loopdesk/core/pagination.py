@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .exceptions import ValidationFailed
 
@@ -50,7 +51,7 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
         parsed.append(int(values[-1]))
         return parsed
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationFailed("Invalid page cursor.", field="page[after]") from exc
+        raise ValidationFailed(_("Invalid page cursor."), field="page[after]") from exc
 
 
 def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None) -> Page:

@@ -1,6 +1,7 @@
 """Writes for contacts, identities and organisations."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from loopdesk.core import search
 from loopdesk.core.exceptions import ValidationFailed
@@ -14,9 +15,9 @@ def organization_create(
 ) -> Organization:
     name = name.strip()
     if not name or len(name) > 200:
-        raise ValidationFailed("Organisation name must be 1–200 characters.", field="name")
+        raise ValidationFailed(_("Organisation name must be 1–200 characters."), field="name")
     if tier not in Tier.values:
-        raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
+        raise ValidationFailed(_("Unknown tier: %(tier)s") % {"tier": tier}, field="tier")
     return Organization.objects.create(
         name=name, domain=domain.strip().lower(), tier=tier, notes=notes
     )
@@ -34,10 +35,10 @@ def contact_create(
     name = name.strip()[:200]
     normalised = [(kind, normalise(kind, value)) for kind, value in identities or []]
     if not name and not normalised:
-        raise ValidationFailed("A contact needs a name or an email/phone.", field="name")
+        raise ValidationFailed(_("A contact needs a name or an email/phone."), field="name")
     name = name or normalised[0][1].split("@", 1)[0]
     if tier not in Tier.values:
-        raise ValidationFailed(f"Unknown tier: {tier}", field="tier")
+        raise ValidationFailed(_("Unknown tier: %(tier)s") % {"tier": tier}, field="tier")
     with transaction.atomic():
         contact = Contact.objects.create(
             name=name, organization=organization, language=language, tier=tier, notes=notes
@@ -64,7 +65,9 @@ def _identity_attach(*, contact: Contact, kind: str, value: str) -> ContactIdent
             )
     except IntegrityError as exc:
         raise ValidationFailed(
-            f"{kind} {value} already belongs to another contact.", field=kind
+            _("%(kind)s %(value)s already belongs to another contact.")
+            % {"kind": kind, "value": value},
+            field=kind,
         ) from exc
     fields = []
     if kind == IdentityKind.EMAIL and not contact.primary_email:
@@ -112,9 +115,11 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
     allowed = {"name", "organization", "language", "tier", "notes"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise ValidationFailed(
+            _("Unknown fields: %(unknown)s") % {"unknown": ", ".join(sorted(unknown))}
+        )
     if "tier" in fields and fields["tier"] not in Tier.values:
-        raise ValidationFailed("Unknown tier.", field="tier")
+        raise ValidationFailed(_("Unknown tier."), field="tier")
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()[:200]
     searchable_changed = any(
@@ -134,15 +139,17 @@ def organization_update(*, organization: Organization, **fields) -> Organization
     allowed = {"name", "domain", "tier", "notes"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise ValidationFailed(
+            _("Unknown fields: %(unknown)s") % {"unknown": ", ".join(sorted(unknown))}
+        )
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"] or len(fields["name"]) > 200:
-            raise ValidationFailed("Organisation name must be 1–200 characters.", field="name")
+            raise ValidationFailed(_("Organisation name must be 1–200 characters."), field="name")
     if "domain" in fields:
         fields["domain"] = (fields["domain"] or "").strip().lower()
     if "tier" in fields and fields["tier"] not in Tier.values:
-        raise ValidationFailed(f"Unknown tier: {fields['tier']}", field="tier")
+        raise ValidationFailed(_("Unknown tier: %(tier)s") % {"tier": fields["tier"]}, field="tier")
     for key, value in fields.items():
         setattr(organization, key, value)
     organization.save(update_fields=[*fields, "updated_at"])

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import NotFound, ValidationFailed
 from loopdesk.core.pagination import Page, SortKey, keyset_page
@@ -42,18 +43,20 @@ class TicketFilters:
 
     def validate(self) -> "TicketFilters":
         if self.view not in VIEWS:
-            raise ValidationFailed(f"Unknown view: {self.view[:30]}", field="view")
+            raise ValidationFailed(
+                _("Unknown view: %(view)s") % {"view": f"{self.view[:30]}"}, field="view"
+            )
         if self.category and self.category not in StatusCategory.values:
-            raise ValidationFailed("Unknown status category.", field="category")
+            raise ValidationFailed(_("Unknown status category."), field="category")
         if any(p not in Priority.values for p in self.priority):
-            raise ValidationFailed("Priority must be 1 to 4.", field="priority")
+            raise ValidationFailed(_("Priority must be 1 to 4."), field="priority")
         if self.channel and self.channel not in Channel.values:
-            raise ValidationFailed("Unknown channel.", field="channel")
+            raise ValidationFailed(_("Unknown channel."), field="channel")
         if self.type and self.type not in TicketType.values:
-            raise ValidationFailed("Unknown ticket type.", field="type")
+            raise ValidationFailed(_("Unknown ticket type."), field="type")
         if len(self.q) > 200:
             raise ValidationFailed(
-                "The search query is too long (200 characters at most).", field="q"
+                _("The search query is too long (200 characters at most)."), field="q"
             )
         return self
 
@@ -126,9 +129,9 @@ def ticket_list_page(
     size: int = 25,
 ) -> Page:
     if sort not in SORTS:
-        raise ValidationFailed(f"Unknown sort: {sort[:30]}", field="sort")
+        raise ValidationFailed(_("Unknown sort: %(sort)s") % {"sort": f"{sort[:30]}"}, field="sort")
     if not 1 <= size <= 100:
-        raise ValidationFailed("Page size must be 1 to 100.", field="page[size]")
+        raise ValidationFailed(_("Page size must be 1 to 100."), field="page[size]")
     qs = (
         ticket_queryset(user=user, filters=filters)
         .select_related("status", "contact", "organization", "team", "assignee")
@@ -165,7 +168,7 @@ def ticket_get_for_user(*, user, number: int) -> Ticket:
             .get(number=number)
         )
     except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
-        raise NotFound("Ticket not found.") from exc
+        raise NotFound(_("Ticket not found.")) from exc
 
 
 def ticket_thread(*, ticket: Ticket, include_notes: bool = True) -> list[Message]:
@@ -229,7 +232,7 @@ def attachment_get_for_user(*, user, public_id) -> Attachment:
             public_id=public_id, ticket__in=Ticket.objects.visible_to(user)
         )
     except (Attachment.DoesNotExist, ValueError) as exc:
-        raise NotFound("Attachment not found.") from exc
+        raise NotFound(_("Attachment not found.")) from exc
 
 
 def statuses_active() -> list[Status]:
@@ -240,7 +243,9 @@ def status_by_key(key: str) -> Status:
     try:
         return Status.objects.get(key=key, is_active=True)
     except Status.DoesNotExist as exc:
-        raise ValidationFailed(f"Unknown status: {str(key)[:40]}", field="status") from exc
+        raise ValidationFailed(
+            _("Unknown status: %(key)s") % {"key": f"{str(key)[:40]}"}, field="status"
+        ) from exc
 
 
 def ticket_get_for_page(*, user, number: int) -> Ticket:
@@ -252,17 +257,26 @@ def ticket_get_for_page(*, user, number: int) -> Ticket:
     try:
         return (
             Ticket.objects.visible_to(user)
-            .select_related("status", "contact", "contact__organization", "organization", "team",
-                            "assignee", "category")
+            .select_related(
+                "status",
+                "contact",
+                "contact__organization",
+                "organization",
+                "team",
+                "assignee",
+                "category",
+            )
             .prefetch_related(
                 "tags",
-                Prefetch("contact__identities",
-                         queryset=ContactIdentity.objects.order_by("kind", "-is_primary", "value")),
+                Prefetch(
+                    "contact__identities",
+                    queryset=ContactIdentity.objects.order_by("kind", "-is_primary", "value"),
+                ),
             )
             .get(number=number)
         )
     except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
-        raise NotFound("Ticket not found.") from exc
+        raise NotFound(_("Ticket not found.")) from exc
 
 
 def assignable_users():

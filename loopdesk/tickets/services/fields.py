@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import ValidationFailed
 
@@ -17,23 +18,26 @@ MAX_TEXT_FIELD = 2000
 
 def tags_normalise(names: list[str]) -> list[str]:
     if not isinstance(names, list | tuple):
-        raise ValidationFailed("Tags must be a list of names.", field="tags")
+        raise ValidationFailed(_("Tags must be a list of names."), field="tags")
     seen: dict[str, None] = {}
     for raw in names:
         if not isinstance(raw, str):
-            raise ValidationFailed("Tags must be strings.", field="tags")
+            raise ValidationFailed(_("Tags must be strings."), field="tags")
         name = raw.strip().casefold()
         if not name:
             continue
         if len(name) > MAX_TAG_LENGTH or _TAG_BAD.search(name):
             raise ValidationFailed(
-                f"Invalid tag {raw[:60]!r}: at most {MAX_TAG_LENGTH} characters, no commas.",
+                _("Invalid tag %(raw)s: at most %(max_tag_length)s characters, no commas.")
+                % {"raw": f"{raw[:60]!r}", "max_tag_length": MAX_TAG_LENGTH},
                 field="tags",
             )
         seen[name] = None
     if len(seen) > MAX_TAGS_PER_TICKET:
         raise ValidationFailed(
-            f"A ticket can have at most {MAX_TAGS_PER_TICKET} tags.", field="tags"
+            _("A ticket can have at most %(max_tags_per_ticket)s tags.")
+            % {"max_tags_per_ticket": MAX_TAGS_PER_TICKET},
+            field="tags",
         )
     return list(seen)
 
@@ -58,13 +62,16 @@ def validate_custom_fields(
 ) -> dict:
     """Return the merged, validated custom field dict. None (or "") clears a value."""
     if not isinstance(values, dict):
-        raise ValidationFailed("custom_fields must be an object.", field="custom_fields")
+        raise ValidationFailed(_("custom_fields must be an object."), field="custom_fields")
     definitions = {d.key: d for d in custom_field_definitions()}
     result = dict(existing or {})
     for key, value in values.items():
         definition = definitions.get(key)
         if definition is None:
-            raise ValidationFailed(f"Unknown custom field: {str(key)[:60]}", field="custom_fields")
+            raise ValidationFailed(
+                _("Unknown custom field: %(key)s") % {"key": f"{str(key)[:60]}"},
+                field="custom_fields",
+            )
         if value is None or value == "" or value == []:
             result.pop(key, None)
             continue
@@ -77,7 +84,8 @@ def validate_custom_fields(
         ]
         if missing:
             raise ValidationFailed(
-                f"Required fields missing: {', '.join(missing)}", field="custom_fields"
+                _("Required fields missing: %(missing)s") % {"missing": ", ".join(missing)},
+                field="custom_fields",
             )
     return result
 
@@ -88,7 +96,9 @@ def _clean_value(definition: CustomFieldDefinition, value):
     if kind == CustomFieldKind.TEXT:
         if not isinstance(value, str) or len(value) > MAX_TEXT_FIELD:
             raise ValidationFailed(
-                f"{label}: text of at most {MAX_TEXT_FIELD} characters.", field=definition.key
+                _("%(label)s: text of at most %(max_text_field)s characters.")
+                % {"label": label, "max_text_field": MAX_TEXT_FIELD},
+                field=definition.key,
             )
         return value.strip()
     if kind == CustomFieldKind.NUMBER:
@@ -97,23 +107,28 @@ def _clean_value(definition: CustomFieldDefinition, value):
                 value = float(value) if "." in value else int(value)
             except ValueError as exc:
                 raise ValidationFailed(
-                    f"{label}: a number is required.", field=definition.key
+                    _("%(label)s: a number is required.") % {"label": label}, field=definition.key
                 ) from exc
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise ValidationFailed(f"{label}: a number is required.", field=definition.key)
+            raise ValidationFailed(
+                _("%(label)s: a number is required.") % {"label": label}, field=definition.key
+            )
         if abs(value) > 1e15:
-            raise ValidationFailed(f"{label}: number out of range.", field=definition.key)
+            raise ValidationFailed(
+                _("%(label)s: number out of range.") % {"label": label}, field=definition.key
+            )
         return value
     if kind == CustomFieldKind.DATE:
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError as exc:
             raise ValidationFailed(
-                f"{label}: a date (YYYY-MM-DD) is required.", field=definition.key
+                _("%(label)s: a date (YYYY-MM-DD) is required.") % {"label": label},
+                field=definition.key,
             ) from exc
     if kind == CustomFieldKind.CHECKBOX:
         if isinstance(value, bool):
@@ -122,14 +137,22 @@ def _clean_value(definition: CustomFieldDefinition, value):
             return True
         if value in ("false", "off", "0", 0):
             return False
-        raise ValidationFailed(f"{label}: true or false.", field=definition.key)
+        raise ValidationFailed(
+            _("%(label)s: true or false.") % {"label": label}, field=definition.key
+        )
     options = [str(o) for o in definition.options or []]
     if kind == CustomFieldKind.SELECT:
         if str(value) not in options:
-            raise ValidationFailed(f"{label}: not one of the options.", field=definition.key)
+            raise ValidationFailed(
+                _("%(label)s: not one of the options.") % {"label": label}, field=definition.key
+            )
         return str(value)
     if kind == CustomFieldKind.MULTISELECT:
         if not isinstance(value, list) or any(str(v) not in options for v in value):
-            raise ValidationFailed(f"{label}: a list of the options.", field=definition.key)
+            raise ValidationFailed(
+                _("%(label)s: a list of the options.") % {"label": label}, field=definition.key
+            )
         return list(dict.fromkeys(str(v) for v in value))
-    raise ValidationFailed(f"{label}: unsupported field kind.", field=definition.key)
+    raise ValidationFailed(
+        _("%(label)s: unsupported field kind.") % {"label": label}, field=definition.key
+    )

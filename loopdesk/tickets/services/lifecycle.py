@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loopdesk.accounts.models import Role, Team, User
 from loopdesk.core import search
@@ -58,7 +59,10 @@ def status_default(category: str) -> Status:
         .first()
     )
     if status is None:
-        raise ValidationFailed(f"No active status in category {category!r}; check the admin.")
+        raise ValidationFailed(
+            _("No active status in category %(category)s; check the admin.")
+            % {"category": f"{category!r}"}
+        )
     return status
 
 
@@ -66,15 +70,17 @@ def _check_priority(value: Any) -> int:
     try:
         priority = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("Priority must be 1 (P1) to 4 (P4).", field="priority") from exc
+        raise ValidationFailed(_("Priority must be 1 (P1) to 4 (P4)."), field="priority") from exc
     if priority not in Priority.values:
-        raise ValidationFailed("Priority must be 1 (P1) to 4 (P4).", field="priority")
+        raise ValidationFailed(_("Priority must be 1 (P1) to 4 (P4)."), field="priority")
     return priority
 
 
 def _check_type(value: Any) -> str:
     if value not in TicketType.values:
-        raise ValidationFailed(f"Unknown ticket type: {str(value)[:40]}", field="type")
+        raise ValidationFailed(
+            _("Unknown ticket type: %(value)s") % {"value": f"{str(value)[:40]}"}, field="type"
+        )
     return value
 
 
@@ -87,13 +93,19 @@ def _check_assignee(assignee: User | None, team: Team | None) -> None:
         Role.AGENT,
         Role.TECHNICIAN,
     ):
-        raise ValidationFailed(f"{assignee} cannot be assigned tickets.", field="assignee")
+        raise ValidationFailed(
+            _("%(assignee)s cannot be assigned tickets.") % {"assignee": assignee}, field="assignee"
+        )
     if (
         team is not None
         and not assignee.is_admin
         and not team.members.filter(pk=assignee.pk).exists()
     ):
-        raise ValidationFailed(f"{assignee} is not a member of team {team}.", field="assignee")
+        raise ValidationFailed(
+            _("%(assignee)s is not a member of team %(team)s.")
+            % {"assignee": assignee, "team": team},
+            field="assignee",
+        )
 
 
 @transaction.atomic
@@ -110,7 +122,9 @@ def ticket_create(
     """A new ticket with its `ticket.created` event. Messages are added by the caller."""
     fields = fields or TicketFields()
     if channel not in Channel.values:
-        raise ValidationFailed(f"Unknown channel: {channel}", field="channel")
+        raise ValidationFailed(
+            _("Unknown channel: %(channel)s") % {"channel": channel}, field="channel"
+        )
     subject = clean_subject(subject, strict=strict_subject)
     priority = _check_priority(fields.priority)
     ticket_type = _check_type(fields.type)
@@ -161,14 +175,19 @@ def _apply_status(ticket: Ticket, status: Status, actor: Actor, *, reopen: bool 
     if status.pk == old.pk:
         return False
     if not status.is_active:
-        raise ValidationFailed(f"Status {status} is not active.", field="status")
+        raise ValidationFailed(
+            _("Status %(status)s is not active.") % {"status": status}, field="status"
+        )
     if old.category == StatusCategory.CLOSED:
         raise ValidationFailed(
-            "A closed ticket cannot change status; open a follow-up instead.", field="status"
+            _("A closed ticket cannot change status; open a follow-up instead."), field="status"
         )
     allowed = list(old.allowed_next.values_list("pk", flat=True))
     if allowed and status.pk not in allowed and not reopen:
-        raise ValidationFailed(f"Status {old} cannot move to {status}.", field="status")
+        raise ValidationFailed(
+            _("Status %(old)s cannot move to %(status)s.") % {"old": old, "status": status},
+            field="status",
+        )
     now = timezone.now()
     was_done = old.category == StatusCategory.SOLVED
     ticket.status = status
@@ -231,7 +250,9 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
     """
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise ValidationFailed(
+            _("Unknown fields: %(unknown)s") % {"unknown": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         locked = ticket_lock(ticket_id=ticket.pk)
         dirty: list[str] = []
@@ -296,7 +317,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any]) -> T
         if "status" in changes:
             status = changes["status"]
             if not isinstance(status, Status):
-                raise ValidationFailed("Unknown status.", field="status")
+                raise ValidationFailed(_("Unknown status."), field="status")
             if _apply_status(locked, status, actor):
                 dirty += ["status", "status_category", "solved_at", "closed_at"]
         if "custom_fields" in changes:

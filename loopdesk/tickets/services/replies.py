@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loopdesk.accounts.models import Role, User
 from loopdesk.core import search
@@ -37,13 +38,16 @@ def check_attachments(attachments: list[AttachmentUpload]) -> None:
     """Reject before anything is written: too many files or one too large."""
     if len(attachments) > MAX_ATTACHMENTS_PER_MESSAGE:
         raise ValidationFailed(
-            f"At most {MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.", field="attachments"
+            _("At most %(max_attachments_per_message)s attachments per message.")
+            % {"max_attachments_per_message": MAX_ATTACHMENTS_PER_MESSAGE},
+            field="attachments",
         )
     limit = settings.LOOPDESK_MAX_ATTACHMENT_BYTES
     for upload in attachments:
         if len(upload.content) > limit:
             raise ValidationFailed(
-                f"{clean_filename(upload.filename)} is larger than {limit // (1024 * 1024)} MB.",
+                _("%(filename)s is larger than %(limit)s MB.")
+                % {"filename": clean_filename(upload.filename), "limit": limit // (1024 * 1024)},
                 field="attachments",
             )
 
@@ -108,13 +112,13 @@ def message_add(
     """
     attachments = attachments or []
     if kind not in MessageKind.values:
-        raise ValidationFailed("Unknown message kind.", field="kind")
+        raise ValidationFailed(_("Unknown message kind."), field="kind")
     if author_user is None and author_contact is None:
-        raise ValidationFailed("A message needs an author.")
+        raise ValidationFailed(_("A message needs an author."))
     body_html = sanitize_html(body_html)
     body_text = clean_body_text(body_text or html_to_text(body_html))
     if not body_text.strip() and not attachments:
-        raise ValidationFailed("The message is empty.", field="body")
+        raise ValidationFailed(_("The message is empty."), field="body")
     check_attachments(attachments)
     from_customer = author_contact is not None and author_user is None
     direction = (
@@ -125,13 +129,13 @@ def message_add(
         else Direction.OUTBOUND
     )
     if from_customer and kind == MessageKind.NOTE:
-        raise ValidationFailed("Customers cannot add internal notes.", field="kind")
+        raise ValidationFailed(_("Customers cannot add internal notes."), field="kind")
 
     with transaction.atomic():
         locked = ticket_lock(ticket_id=ticket.pk)
         if locked.status_category == StatusCategory.CLOSED and not kind == MessageKind.NOTE:
             raise ValidationFailed(
-                "This ticket is closed; a follow-up ticket is needed.", field="ticket"
+                _("This ticket is closed; a follow-up ticket is needed."), field="ticket"
             )
         now = timezone.now()
         message = Message.objects.create(

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 import nh3
+from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import ValidationFailed
 
@@ -72,11 +73,13 @@ def clean_subject(value: str, *, strict: bool) -> str:
     subject; channels (email) truncate it, because mail cannot be refused."""
     subject = _CONTROL.sub("", _LINEBREAKS.sub(" ", value or "")).strip()
     if not subject:
-        raise ValidationFailed("A subject is required.", field="subject")
+        raise ValidationFailed(_("A subject is required."), field="subject")
     if len(subject) > MAX_SUBJECT_LENGTH:
         if strict:
             raise ValidationFailed(
-                f"The subject is longer than {MAX_SUBJECT_LENGTH} characters.", field="subject"
+                _("The subject is longer than %(max_subject_length)s characters.")
+                % {"max_subject_length": MAX_SUBJECT_LENGTH},
+                field="subject",
             )
         subject = subject[: MAX_SUBJECT_LENGTH - 1] + "…"
     return subject
@@ -86,7 +89,9 @@ def clean_body_text(value: str) -> str:
     text = _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_BODY_CHARS:
         raise ValidationFailed(
-            f"The message is too long (more than {MAX_BODY_CHARS:,} characters).", field="body"
+            _("The message is too long (more than %(max_body_chars)s characters).")
+            % {"max_body_chars": f"{MAX_BODY_CHARS:,}"},
+            field="body",
         )
     return text.strip("\n")
 
@@ -95,7 +100,7 @@ def sanitize_html(value: str) -> str:
     if not value:
         return ""
     if len(value) > MAX_BODY_CHARS * 3:
-        raise ValidationFailed("The HTML body is too large.", field="body_html")
+        raise ValidationFailed(_("The HTML body is too large."), field="body_html")
     return nh3.clean(
         value,
         tags=ALLOWED_TAGS,
