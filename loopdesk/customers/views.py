@@ -61,7 +61,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_picker(request: HttpRequest) -> HttpResponse:
     """Live search for the new-ticket form (htmx)."""
     query = request.GET.get("q", "").strip()[:200]
-    contacts = selectors.contact_search(query=query, limit=10) if len(query) >= 2 else []
+    # One character is a real query: many Chinese surnames are one character (王, 李).
+    contacts = selectors.contact_search(query=query, limit=10) if query else []
     return render(
         request, "customers/partials/_picker_results.html", {"contacts": contacts, "q": query}
     )

@@ -175,7 +175,8 @@ def test_history_lists_events_with_names(agent_client, agent, ticket):
     assert "created the ticket" in html
     assert "replied to the customer" in html
     assert "Status: Open → <b>Solved</b>" in html
-    assert "(Channel: email)" in html
+    assert "(Channel: Email)" in html
+    assert "Assignee: — → <b>—</b>" not in html
     kinds = list(ticket.events.values_list("type", flat=True))
     assert TicketEventType.REPLY_SENT in kinds
     assert Message.objects.filter(ticket=ticket).count() == 2

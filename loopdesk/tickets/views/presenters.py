@@ -58,6 +58,21 @@ def display_value(name: str, value) -> str:
     return str(value)
 
 
+def _cause(event: TicketEvent) -> str:
+    """Why it happened, unless a person simply did it: "Channel: Email", "Rule: VIP first"."""
+    if event.cause_kind == CauseKind.PERSON and not event.cause_ref:
+        return ""
+    kind = (
+        CauseKind(event.cause_kind).label
+        if event.cause_kind in CauseKind.values
+        else event.cause_kind
+    )
+    ref = event.cause_ref
+    if event.cause_kind == CauseKind.CHANNEL and ref in Channel.values:
+        ref = Channel(ref).label
+    return f"{kind}: {ref}" if ref else str(kind)
+
+
 def event_rows(
     events: list[TicketEvent], definitions: list[CustomFieldDefinition]
 ) -> list[EventRow]:
@@ -71,23 +86,14 @@ def event_rows(
             actor = str(event.actor_contact)
         else:
             actor = _("System")
-        cause = ""
-        if event.cause_kind != CauseKind.PERSON or event.cause_ref:
-            kind = (
-                CauseKind(event.cause_kind).label
-                if event.cause_kind in CauseKind.values
-                else event.cause_kind
-            )
-            cause = f"{kind}: {event.cause_ref}" if event.cause_ref else str(kind)
         changes = [
-            Change(
-                label=labels.get(name, name),
-                old=display_value(name, pair[0]),
-                new=display_value(name, pair[1]),
-            )
+            Change(label=labels.get(name, name), old=old, new=new)
             for name, pair in (event.changes or {}).items()
             if isinstance(pair, list | tuple) and len(pair) == 2
+            for old, new in [(display_value(name, pair[0]), display_value(name, pair[1]))]
+            if old != new  # e.g. "assignee: none → none" on creation says nothing
         ]
+        cause = _cause(event)
         rows.append(
             EventRow(
                 event=event,
