@@ -61,8 +61,10 @@ format: dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## messages: refresh the zh-hans catalogue from code and templates (then translate new msgids)
 messages: dev-deps
-	cd loopdesk && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'bench/*' -i 'tests/*' -i 'var/*'
+	$(PY) manage.py compilemessages -l zh_Hans -i '.venv/*'
 
 bench: dev-deps
 	$(PY) -m bench --help

@@ -6,9 +6,10 @@ from django.utils.cache import patch_vary_headers
 
 
 def htmx_partial(request: HttpRequest) -> bool:
-    """True when htmx asks for a fragment (and not a boosted full-page navigation)."""
+    """True when htmx asks for a fragment: not a boosted navigation and not a history
+    restore (after Back, htmx asks for the URL again and needs the whole page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(
