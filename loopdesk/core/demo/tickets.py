@@ -182,7 +182,12 @@ class TicketWriter:
             days=self.rng.uniform(low, high), minutes=self.rng.randrange(5, 60)
         )
         total = sum((s.gap for s in script.steps), timedelta())
-        room = self.now - timedelta(minutes=2) - start
+        # Squeezed histories end at a random moment of the last day, not all at "now",
+        # so the inbox does not open on a wall of "3 minutes ago".
+        end = self.now - timedelta(minutes=self.rng.randrange(2, 24 * 60))
+        if end <= start:
+            end = self.now - timedelta(minutes=2)
+        room = end - start
         scale = min(1.0, room / total) if total else 1.0
         at = start
         for step in script.steps:
