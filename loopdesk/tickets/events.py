@@ -42,9 +42,12 @@ class Actor:
 
 
 def ref(obj) -> dict | None:
-    """How a related object is kept in an event: id and the name it had then."""
+    """How a related object is kept in an event: id and the name it had then. Objects
+    named in both languages (statuses) keep both, so history reads right in either."""
     if obj is None:
         return None
+    if hasattr(obj, "name_zh_hans"):
+        return {"id": obj.pk, "name": obj.name, "name_zh_hans": obj.name_zh_hans}
     return {"id": obj.pk, "name": str(obj)}
 
 

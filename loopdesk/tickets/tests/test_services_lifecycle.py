@@ -197,3 +197,21 @@ def test_bulk_update_reports_failures_per_ticket(team_a, agent):
 
     assert result.updated == [good.number]
     assert list(result.errors) == [closed.number]
+
+
+def test_status_history_reads_in_the_viewers_language(ticket, agent):
+    from django.utils import translation
+
+    from loopdesk.tickets.views.presenters import display_value
+
+    ticket_update(ticket=ticket, actor=Actor.person(agent), changes={"status": status("pending")})
+    old, new = ticket.events.get(type=TicketEventType.STATUS_CHANGED).changes["status"]
+    assert new == {
+        "id": status("pending").pk,
+        "name": "Pending customer",
+        "name_zh_hans": "等待客户回复",
+    }
+    with translation.override("zh-hans"):
+        assert display_value("status", new) == "等待客户回复"
+    with translation.override("en"):
+        assert display_value("status", old) == "New"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..constants import CauseKind, Channel, Priority, TicketType
@@ -49,6 +50,8 @@ def display_value(name: str, value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dict):
+        if value.get("name_zh_hans") and (get_language() or "").startswith("zh"):
+            return str(value["name_zh_hans"])
         return str(value.get("name") or "—")
     if isinstance(value, list):
         return ", ".join(display_value(name, v) for v in value) or "—"
