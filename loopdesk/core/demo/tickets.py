@@ -79,10 +79,15 @@ class Backdating:
         self._adapt = connection.ops.adapt_datetimefield_value
 
     def step(
-        self, at: datetime, events_after: int, events_upto: int, message_id: int | None
+        self,
+        at: datetime,
+        ticket_id: int,
+        events_after: int,
+        events_upto: int,
+        message_id: int | None,
     ) -> None:
-        if events_upto > events_after:
-            self.events.append((self._adapt(at), events_after, events_upto))
+        if events_upto > events_after:  # the ticket id guards against other writers' events
+            self.events.append((self._adapt(at), ticket_id, events_after, events_upto))
         if message_id:
             self.messages.append((self._adapt(at), self._adapt(at), message_id))
 
@@ -119,7 +124,9 @@ class Backdating:
             )
         )
         # Table and column names come from the models, values are parameters.
-        sql_event = f"UPDATE {event} SET created_at = %s WHERE id > %s AND id <= %s"  # noqa: S608
+        sql_event = (
+            f"UPDATE {event} SET created_at = %s WHERE ticket_id = %s AND id > %s AND id <= %s"  # noqa: S608
+        )
         sql_message = f"UPDATE {message} SET created_at = %s, updated_at = %s WHERE id = %s"  # noqa: S608
         sql_ticket = f"UPDATE {ticket} SET {ticket_columns} WHERE id = %s"  # noqa: S608
         with connection.cursor() as cursor:
@@ -166,7 +173,9 @@ class TicketWriter:
             if ticket is None:
                 ticket = message.ticket
             upto = self._max_event_id()
-            backdating.step(step.at, self.last_event_id, upto, message.pk if message else None)
+            backdating.step(
+                step.at, ticket.pk, self.last_event_id, upto, message.pk if message else None
+            )
             self.last_event_id = upto
         backdating.ticket(ticket.pk, script)
 
