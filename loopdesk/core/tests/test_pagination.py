@@ -64,3 +64,32 @@ def test_bad_cursors_are_a_clear_error(db, cursor):
         return
     with pytest.raises(ValidationFailed, match="cursor"):
         keyset_page(Ticket.objects.all(), keys=SORTS["updated desc"], size=5, after=cursor)
+
+
+def test_sqlite_statistics_refresh_only_with_data(team_a):
+    from django.db import connection
+
+    from loopdesk.core.dbmaint import MIN_ROWS, sqlite_refresh_statistics
+
+    make_ticket(team=team_a)
+    assert sqlite_refresh_statistics() is False  # too little data: leave the planner's defaults
+    if connection.vendor == "postgresql":
+        return  # autovacuum analyses PostgreSQL; the function must not touch it
+    ticket = Ticket.objects.get()
+    Ticket.objects.bulk_create(
+        [
+            Ticket(
+                number=ticket.number + i,
+                subject="s",
+                status=ticket.status,
+                status_category="new",
+                channel="email",
+                contact=ticket.contact,
+            )
+            for i in range(1, MIN_ROWS + 1)
+        ]
+    )
+    assert sqlite_refresh_statistics() is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'tickets_ticket'")
+        assert cursor.fetchone()[0] > 0
