@@ -1,5 +1,5 @@
 """Query counts stay constant: the inbox first page and the ticket page cost the same
-with 5 or 30 tickets/messages, and never more than 12 queries."""
+with 5 or 30 tickets/messages, and stay within a small fixed budget."""
 
 import pytest
 from django.db import connection
@@ -12,6 +12,9 @@ from loopdesk.tickets.services import AttachmentUpload, message_add
 from loopdesk.tickets.tests import factories
 
 MAX_QUERIES = 12
+# session, user, team ids, the four view counts (one statement), page ids, page rows,
+# tags prefetch, and the filter choices (statuses, teams, assignees).
+INBOX_QUERIES = 10
 
 
 def _count(client, url, **extra) -> int:
@@ -26,11 +29,11 @@ def test_inbox_first_page(agent_client, agent, team_a, view, django_assert_max_n
     url = reverse("tickets:inbox") + f"?view={view}"
     for i in range(5):
         factories.make_ticket(team=team_a, assignee=agent if i % 2 else None, tags=["a", f"t{i}"])
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(INBOX_QUERIES):
         few = _count(agent_client, url)
     for i in range(25):
         factories.make_ticket(team=team_a, assignee=agent if i % 2 else None, tags=["a", f"t{i}"])
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(INBOX_QUERIES):
         many = _count(agent_client, url)
     assert few == many
     with django_assert_max_num_queries(MAX_QUERIES):

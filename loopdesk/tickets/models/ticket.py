@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loopdesk.core.models import BaseModel
 
-from ..constants import Channel, Priority, StatusCategory, TicketType
+from ..constants import OPEN_CATEGORIES, Channel, Priority, StatusCategory, TicketType
 from .managers import TicketQuerySet
+
+# Must stay the same expression the selectors filter by, or SQLite ignores the indexes.
+OPEN_Q = Q(status_category__in=[c.value for c in OPEN_CATEGORIES])
 
 
 class Category(BaseModel):
@@ -127,6 +131,15 @@ class Ticket(BaseModel):
                 name="tk_team_asg_cat",
             ),
             models.Index(fields=["-updated_at", "-id"], name="tk_upd"),
+            # Partial indexes for the open queues (mine, my teams, unassigned, all open):
+            # only open tickets, so their size follows the backlog, not the history.
+            models.Index(fields=["-updated_at", "-id"], condition=OPEN_Q, name="tk_open_upd"),
+            models.Index(
+                fields=["team", "-updated_at", "-id"], condition=OPEN_Q, name="tk_open_team_upd"
+            ),
+            models.Index(
+                fields=["assignee", "-updated_at", "-id"], condition=OPEN_Q, name="tk_open_asg_upd"
+            ),
             models.Index(fields=["-created_at", "-id"], name="tk_created"),
             models.Index(fields=["contact", "-created_at"], name="tk_contact"),
             models.Index(fields=["organization", "-created_at"], name="tk_org"),
