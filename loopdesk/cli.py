@@ -29,6 +29,15 @@ def _serve(args: list[str]) -> None:
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     _django(["collectstatic", "--noinput", "-v0"])
+    _django(
+        [
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from loopdesk.core.dbmaint import sqlite_refresh_statistics as r; r()",
+        ]
+    )
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(  # replace this process: signals go straight to gunicorn
         gunicorn,
