@@ -70,3 +70,20 @@ def shot(request):
         return path
 
     return take
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """Live-server request threads may still sit on a browser keep-alive socket, holding
+    a PostgreSQL session, when the test database is dropped. End those sessions first
+    (set up after django_db_setup, so torn down before it)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
