@@ -14,6 +14,16 @@ from .constants import Channel, Priority, StatusCategory, TicketType
 from .models import Attachment, Message, Status, Ticket, TicketEvent
 from .models.ticket import OPEN_Q
 
+# What a single-ticket read joins (the page header, side panel and API detail).
+DETAIL_RELATED = (
+    "status",
+    "contact",
+    "contact__organization",
+    "organization",
+    "team",
+    "assignee",
+    "category",
+)
 COUNT_CAP = 1000  # counts above this show as "999+": no full COUNT on hot paths
 
 VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all")
@@ -170,16 +180,7 @@ def ticket_get_for_user(*, user, number: int) -> Ticket:
     try:
         return (
             Ticket.objects.visible_to(user)
-            .select_related(
-                "status",
-                "contact",
-                "contact__organization",
-                "organization",
-                "team",
-                "assignee",
-                "category",
-                "parent",
-            )
+            .select_related(*DETAIL_RELATED, "parent")
             .prefetch_related("tags", "followers")
             .get(number=number)
         )
@@ -273,15 +274,7 @@ def ticket_get_for_page(*, user, number: int) -> Ticket:
     try:
         return (
             Ticket.objects.visible_to(user)
-            .select_related(
-                "status",
-                "contact",
-                "contact__organization",
-                "organization",
-                "team",
-                "assignee",
-                "category",
-            )
+            .select_related(*DETAIL_RELATED)
             .prefetch_related(
                 "tags",
                 Prefetch(
