@@ -7,6 +7,7 @@ from .models import (
     Attachment,
     Category,
     CustomFieldDefinition,
+    Mention,
     Message,
     Status,
     Tag,
@@ -75,4 +76,10 @@ class AttachmentAdmin(ReadOnlyAdmin):
 class TicketEventAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "type", "actor_user", "cause_kind", "cause_ref", "created_at")
     list_filter = ("type", "cause_kind")
+    show_full_result_count = False
+
+
+@admin.register(Mention)
+class MentionAdmin(ReadOnlyAdmin):
+    list_display = ("message", "user", "notified_at")
     show_full_result_count = False
