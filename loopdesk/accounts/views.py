@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,10 +48,17 @@ def _settings_page(
     return render(request, "accounts/settings.html", context, status=status)
 
 
+NEW_SECRET_SESSION_KEY = "loopdesk_new_api_key"  # noqa: S105 — a session key name, not a secret
+
+
 @login_required
 def my_settings(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _settings_page(request)
+        response = _settings_page(
+            request, new_secret=request.session.pop(NEW_SECRET_SESSION_KEY, "")
+        )
+        add_never_cache_headers(response)  # the page may carry a secret
+        return response
     form = PreferencesForm(request.POST)
     if form.is_valid():
         try:
@@ -91,8 +99,10 @@ def api_key_new(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
-            # Shown in this response only: the secret is not stored anywhere we could show again.
-            return _settings_page(request, new_secret=issued.secret)
+            # Post/redirect/get, so a reload cannot create a second key. The secret waits in
+            # the session only until the next page view pops it; it is never shown again.
+            request.session[NEW_SECRET_SESSION_KEY] = issued.secret
+            return redirect("accounts:settings")
     return _settings_page(request, key_form=form, status=422)
 
 

@@ -80,9 +80,11 @@ def test_api_keys_create_list_revoke(agent_client, agent, other_agent):
     response = agent_client.post(
         url, {"name": "CRM sync", "scopes": ["tickets:read", "contacts:read"]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 302  # post/redirect/get: a reload cannot make a second key
+    response = agent_client.get(response.url)
     secret = response.context["new_secret"]
     assert secret.startswith("ld_") and secret in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     key = ApiKey.objects.get(user=agent)
     assert key.scopes == ["tickets:read", "contacts:read"]
     assert api_key_authenticate(secret=secret) == key
