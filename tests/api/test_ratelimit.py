@@ -48,3 +48,47 @@ def test_counter_is_atomic_and_windowed():
     assert [s.count for s in states] == [1, 2, 3]
     assert [s.allowed for s in states] == [True, True, False]
     assert states[-1].remaining == 0
+
+
+REDIS_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/13",
+    }
+}
+
+
+DAY = 86_400  # a window the test cannot straddle (except at midnight UTC)
+
+
+def _hammer(bucket: str, hits: int, results) -> None:
+    from loopdesk.core.ratelimit import hit
+
+    results.put(max(hit(bucket=bucket, limit=10**6, window=DAY).count for _ in range(hits)))
+
+
+def test_counter_is_exact_across_processes_on_redis():
+    """Production runs several app processes against one Redis: no hit may be lost."""
+    import multiprocessing
+    import uuid
+
+    import redis
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    redis.Redis.from_url(REDIS_CACHES["default"]["LOCATION"]).ping()  # Redis is required
+    bucket = f"test-{uuid.uuid4().hex}"
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    with override_settings(CACHES=REDIS_CACHES):
+        caches.close_all()  # children open their own Redis connections
+        procs = [ctx.Process(target=_hammer, args=(bucket, 200, results)) for _ in range(4)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(timeout=60)
+        assert [proc.exitcode for proc in procs] == [0, 0, 0, 0]
+        from loopdesk.core.ratelimit import hit
+
+        assert hit(bucket=bucket, limit=10**6, window=DAY).count == 801  # no hit lost
+        assert max(results.get() for _ in procs) <= 800
