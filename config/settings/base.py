@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "loopdesk.customers",
     "loopdesk.tickets",
     "loopdesk.channels",
+    "loopdesk.sla",
 ]
 
 MIDDLEWARE = [

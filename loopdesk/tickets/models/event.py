@@ -22,6 +22,14 @@ class TicketEventType(models.TextChoices):
     REPLY_SENT = "message.reply_sent", _("replied to the customer")
     NOTE_ADDED = "message.note_added", _("added an internal note")
     MENTIONED = "message.mentioned", _("mentioned agents")
+    SLA_POLICY_APPLIED = "sla.policy_applied", _("applied an SLA policy")
+    SLA_STARTED = "sla.started", _("started an SLA clock")
+    SLA_PAUSED = "sla.paused", _("paused an SLA clock")
+    SLA_RESUMED = "sla.resumed", _("resumed an SLA clock")
+    SLA_FULFILLED = "sla.fulfilled", _("fulfilled an SLA target")
+    SLA_WARNING = "sla.warning", _("warned that an SLA target is near")
+    SLA_BREACHED = "sla.breached", _("breached an SLA target")
+    SLA_ESCALATED = "sla.escalated", _("escalated the ticket")
 
 
 class TicketEvent(models.Model):
