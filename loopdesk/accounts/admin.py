@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiKey, Team, User
+from .models import ApiKey, Notification, Team, User
 
 
 @admin.register(User)
@@ -39,3 +39,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash", "last_used_at")
     list_filter = ("revoked_at",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "text", "created_at", "read_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("user", "ticket")

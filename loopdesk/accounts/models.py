@@ -140,3 +140,26 @@ class ApiKey(BaseModel):
             and (self.expires_at is None or self.expires_at > now)
             and self.user.is_active
         )
+
+
+class Notification(models.Model):
+    """An in-app notification for a staff user (SLA warnings, mentions, escalations)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=50)  # e.g. "sla.warning", "sla.breached", "mention"
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notif_user_unread")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

@@ -94,6 +94,10 @@ class SlaPolicy(BaseModel):
     # {"first_response": [], "next_response": ["pending", "on_hold"], "resolution": [...]}
     pause_categories = models.JSONField(_("pause in status categories"), default=dict, blank=True)
     warn_at_percent = models.PositiveSmallIntegerField(_("warn at % of target"), default=75)
+    # What the scheduler does, e.g. {"warning": [{"action": "notify", "to": "assignee"}],
+    #  "breach": [{"action": "notify", "to": "supervisors"}, {"action": "raise_priority"},
+    #             {"action": "set_team", "team": 3}, {"action": "add_tag", "tag": "sla-breach"}]}
+    escalation = models.JSONField(_("escalation actions"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -177,3 +181,20 @@ class TicketClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.metric}#{self.cycle} {self.state}"
+
+
+class TicketSla(models.Model):
+    """Per ticket: the policy in force and the SLA fold state after the last applied event.
+
+    The state is the serialised output of sla.clocks (a pure function of the ticket's
+    events and the policy/calendar); TicketClock rows are its queryable projection.
+    """
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="sla")
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    state = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"SLA of ticket {self.ticket_id}"
