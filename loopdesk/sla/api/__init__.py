@@ -1,0 +1,1 @@
+"""SLA REST routers; config/api.py mounts each submodule's `router`."""

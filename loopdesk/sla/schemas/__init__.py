@@ -1,0 +1,1 @@
+"""django-ninja schemas of the SLA API, one module per area."""

@@ -1,0 +1,2 @@
+"""SLA services (the only writers of sla models); import the submodule you need,
+e.g. `from loopdesk.sla.services.calendars import calendar_create`."""
