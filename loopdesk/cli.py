@@ -1,6 +1,6 @@
 """The `loopdesk` command: a thin front for Django's management commands.
 
-loopdesk migrate | serve [--host H --port P] [--dev] | worker | demo
+loopdesk migrate | serve [--host H --port P] [--dev] | worker [--no-sla-scheduler] | demo
 loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
 loopdesk manage <any Django management command>
 """
@@ -54,8 +54,25 @@ def _serve(args: list[str]) -> None:
     )
 
 
+def _start_sla_scheduler() -> None:
+    """The SLA scheduler loop in a daemon thread of the worker process: it ends with the
+    worker, and its claims are idempotent, so any number of workers may run it."""
+    import threading
+
+    import django
+
+    django.setup()
+    from loopdesk.sla.services.scheduler import sla_scheduler_loop
+
+    threading.Thread(target=sla_scheduler_loop, name="sla-scheduler", daemon=True).start()
+
+
 def _worker(args: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if "--no-sla-scheduler" in args:
+        args = [a for a in args if a != "--no-sla-scheduler"]
+    else:
+        _start_sla_scheduler()
     if os.environ.get("REDIS_URL"):
         # django-tasks-rq stores its own Job class in Redis; the worker must use it.
         _django(["rqworker", "--job-class", "django_tasks_rq.backend.Job", "default", *args])
