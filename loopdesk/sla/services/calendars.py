@@ -59,7 +59,7 @@ def validate_timezone(name: str) -> str:
     return name
 
 
-def _check_day(spans: list[tuple[time, time]], *, field: str) -> list[tuple[time, time]]:
+def check_day_intervals(spans: list[tuple[time, time]], *, field: str) -> list[tuple[time, time]]:
     """Sorted, non-inverted, non-overlapping (touching is fine: 12:00–13:00 then 13:00–…)."""
     if len(spans) > MAX_INTERVALS_PER_DAY:
         raise ValidationFailed(
@@ -97,7 +97,7 @@ def validate_weekly(intervals: Iterable[WeeklyInterval]) -> list[WeeklyInterval]
         by_day.setdefault(interval.weekday, []).append((interval.start, interval.end))
     result = []
     for weekday in sorted(by_day):
-        for start, end in _check_day(by_day[weekday], field="intervals"):
+        for start, end in check_day_intervals(by_day[weekday], field="intervals"):
             result.append(WeeklyInterval(weekday=weekday, start=start, end=end))
     return result
 
@@ -114,7 +114,7 @@ def parse_interval_strings(pairs: Iterable, *, field: str) -> list[tuple[time, t
             raise ValidationFailed(
                 _("Not a time of day: %(value)s") % {"value": str(pair)[:40]}, field=field
             ) from exc
-    return _check_day(spans, field=field)
+    return check_day_intervals(spans, field=field)
 
 
 def _store_intervals(calendar: BusinessCalendar, intervals: list[WeeklyInterval]) -> None:
