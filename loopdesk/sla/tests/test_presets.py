@@ -1,9 +1,12 @@
 """China preset: data per year, cross-check with `holidays`, missing-year warning, loading."""
 
 from datetime import date, datetime, time
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.sla.calendars import add_business_minutes, spec_for
@@ -113,3 +116,45 @@ def test_load_missing_year_is_a_clear_error_and_saves_nothing(china_calendar):
     assert exc.value.field == "year"
     assert "2027" in exc.value.message
     assert not CalendarException.objects.exists()
+
+
+def test_command_loads_and_warns(china_calendar):
+    out, err = StringIO(), StringIO()
+    call_command("sla_china_preset", calendar="China 9-18", years=[2025], stdout=out, stderr=err)
+    assert "China preset 2025 loaded" in out.getvalue()
+    assert "agree on 2025" in out.getvalue()
+    for year in preset_years_missing(timezone.localdate()):
+        assert f"no official data for {year}" in err.getvalue()
+    assert CalendarException.objects.filter(calendar=china_calendar, date__year=2025).exists()
+
+
+def test_command_default_years_and_check(china_calendar):
+    call_command(
+        "sla_china_preset", calendar=str(china_calendar.pk), stdout=StringIO(), stderr=StringIO()
+    )
+    years = set(
+        CalendarException.objects.filter(calendar=china_calendar).values_list(
+            "date__year", flat=True
+        )
+    )
+    today = timezone.localdate()
+    assert years == {
+        y for y in (today.year, today.year + 1) if y not in preset_years_missing(today)
+    }
+    err = StringIO()
+    call_command("sla_china_preset", check=True, stdout=StringIO(), stderr=err)
+    assert ("Warning" in err.getvalue()) == bool(preset_years_missing(today))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"calendar": "Nope"}, "No business calendar"),
+        ({}, "--calendar"),
+        ({"calendar": "China 9-18", "years": [2027]}, "2027"),
+    ],
+    ids=["unknown-calendar", "no-calendar", "missing-year"],
+)
+def test_command_errors(china_calendar, kwargs, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("sla_china_preset", stdout=StringIO(), stderr=StringIO(), **kwargs)
