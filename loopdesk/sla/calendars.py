@@ -56,6 +56,17 @@ class CalendarSpec:
         default_factory=dict, compare=False, repr=False, hash=False
     )
 
+    def __hash__(self) -> int:
+        # Hashable by content (equal specs, equal hashes) so callers can use a spec as a
+        # cache key; the dict fields would make the generated hash fail.
+        return hash(
+            (
+                self.tz.key,
+                tuple(sorted(self.weekly.items())),
+                tuple(sorted(self.exceptions.items())),
+            )
+        )
+
     def local_intervals(self, day: date) -> Intervals:
         if day in self.exceptions:
             return self.exceptions[day]

@@ -150,6 +150,13 @@ def test_naive_datetimes_are_refused():
         add_business_seconds(ALWAYS_OPEN, sh(2025, 1, 1), -1)
 
 
+def test_specs_compare_and_hash_by_content():
+    one, two = china(), china()
+    two.utc_intervals(date(2025, 1, 1))  # a filled cache does not change equality
+    assert one == two and hash(one) == hash(two)
+    assert len({one, two, ALWAYS_OPEN}) == 2
+
+
 def test_parse_wall_time():
     assert parse_wall_time("24:00") == END_OF_DAY
     assert parse_wall_time(" 13:30 ") == time(13, 30)
