@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("loopdesk.accounts.urls")),
     path("customers/", include("loopdesk.customers.urls")),
     path("tickets/", include("loopdesk.tickets.urls")),
+    path("", include("loopdesk.sla.urls")),
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False), name="home"),
 ]

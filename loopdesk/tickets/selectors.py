@@ -1,6 +1,7 @@
 """Reads for tickets. Every query starts from Ticket.objects.visible_to(user)."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -26,7 +27,10 @@ DETAIL_RELATED = (
 )
 COUNT_CAP = 1000  # counts above this show as "999+": no full COUNT on hot paths
 
-VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all")
+VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all", "sla_at_risk")
+# "Breaching soon": open tickets with a running SLA clock due within this many hours (or
+# already overdue), most urgent first.
+SLA_AT_RISK_HOURS = 8
 
 SORTS: dict[str, list[SortKey]] = {
     "-updated": [SortKey("updated_at", True)],
@@ -85,7 +89,18 @@ def _view_scope(qs: QuerySet, user, view: str) -> QuerySet:
         return qs.filter(OPEN_Q, team_id__in=user_team_ids(user))
     if view == "open":
         return qs.filter(OPEN_Q)
+    if view == "sla_at_risk":
+        return qs.filter(OPEN_Q, pk__in=_sla_at_risk_ticket_ids())
     return qs  # recent, all
+
+
+def _sla_at_risk_ticket_ids() -> QuerySet:
+    from django.utils import timezone
+
+    from loopdesk.sla.models import TicketClock
+
+    horizon = timezone.now() + timedelta(hours=SLA_AT_RISK_HOURS)
+    return TicketClock.objects.filter(state="running", due_at__lte=horizon).values("ticket_id")
 
 
 def ticket_queryset(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
@@ -153,10 +168,60 @@ def ticket_list_page(
     return keyset_page(qs, keys=SORTS[sort], size=size, after=after)
 
 
+def sla_summary_annotations() -> dict:
+    """Per ticket row: the earliest due time of its running SLA clocks and whether a clock
+    is paused — correlated subqueries, so the inbox badge costs no extra query."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from loopdesk.sla.models import TicketClock
+
+    clocks = TicketClock.objects.filter(ticket_id=OuterRef("pk"))
+    return {
+        "sla_due_at": Subquery(
+            clocks.filter(state="running").order_by("due_at").values("due_at")[:1]
+        ),
+        "sla_paused": Exists(clocks.filter(state="paused")),
+    }
+
+
+def ticket_list_page_with_sla(
+    *,
+    user,
+    filters: TicketFilters,
+    sort: str = "-updated",
+    after: str | None = None,
+    size: int = 25,
+) -> Page:
+    """ticket_list_page plus each row's SLA summary (`sla_due_at`, `sla_paused`) for the
+    inbox badge; the "breaching soon" view is always sorted by that due time."""
+    if sort not in SORTS:
+        raise ValidationFailed(_("Unknown sort: %(sort)s") % {"sort": f"{sort[:30]}"}, field="sort")
+    if not 1 <= size <= 100:
+        raise ValidationFailed(_("Page size must be 1 to 100."), field="page[size]")
+    qs = (
+        ticket_queryset(user=user, filters=filters)
+        .annotate(**sla_summary_annotations())
+        .select_related("status", "contact", "organization", "team", "assignee")
+        .prefetch_related("tags")
+    )
+    keys = SORTS[sort]
+    if filters.view == "sla_at_risk":
+        keys = [SortKey("sla_due_at", False)]
+    return keyset_page(qs, keys=keys, size=size, after=after)
+
+
 def inbox_counts(*, user) -> dict[str, str]:
     """Ticket count per saved view, each capped at COUNT_CAP so no count scans a whole
     table, all four in one round trip: SELECT (SELECT COUNT(*) FROM (... LIMIT n)), ..."""
-    views = ("mine", "unassigned", "my_teams", "open")
+    return _capped_counts(user, ("mine", "unassigned", "my_teams", "open"))
+
+
+def inbox_counts_with_sla(*, user) -> dict[str, str]:
+    """inbox_counts plus the "breaching soon" view, still in one statement."""
+    return _capped_counts(user, ("mine", "unassigned", "my_teams", "open", "sla_at_risk"))
+
+
+def _capped_counts(user, views: tuple[str, ...]) -> dict[str, str]:
     parts, params = [], []
     for view in views:
         capped = _view_scope(Ticket.objects.visible_to(user), user, view).values("pk")[:COUNT_CAP]

@@ -111,3 +111,14 @@ def sla_email(*, notification_ids: list[int]) -> int:
         sent += 1
     logger.info("sla emails sent count=%s", sent)
     return sent
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read: the given ids, or all unread ones. Other users'
+    ids are ignored (the filter is on the user)."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -29,6 +29,8 @@ VIEW_LABELS = [
     ("open", gettext_lazy("All open")),
     ("recent", gettext_lazy("Recently updated")),
 ]
+# Drawn after the saved views, set apart: it is a view over SLA clocks, not a queue.
+SLA_VIEW = ("sla_at_risk", gettext_lazy("Breaching soon"))
 SORT_LABELS = [
     ("-updated", gettext_lazy("Recently updated")),
     ("updated", gettext_lazy("Least recently updated")),
@@ -55,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     error = ""
     try:
         params = InboxParams.from_query(request.GET)
-        page = selectors.ticket_list_page(
+        page = selectors.ticket_list_page_with_sla(
             user=user, filters=params.filters, sort=params.sort, after=params.after
         )
     except ValidationFailed as exc:
@@ -64,14 +66,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page = Page(items=[], next_cursor=None)
 
     view = params.filters.view if params else request.GET.get("view", "open")
-    counts = selectors.inbox_counts(user=user)
+    counts = selectors.inbox_counts_with_sla(user=user)
     context = {
         "tickets": page.items,
         "next_cursor": page.next_cursor,
         "is_first_page": not (params and params.after),
         "error": error,
         "view": view,
-        "view_title": dict(VIEW_LABELS).get(view, _("All tickets")),
+        "view_title": dict([*VIEW_LABELS, SLA_VIEW]).get(view, _("All tickets")),
+        "sla_tab": {"key": SLA_VIEW[0], "label": SLA_VIEW[1], "count": counts.get(SLA_VIEW[0])},
         "tabs": [
             {"key": key, "label": label, "count": counts.get(key, "")} for key, label in VIEW_LABELS
         ],
