@@ -15,6 +15,7 @@ from loopdesk.core import ratelimit
 from loopdesk.core.api_errors import install_problem_handlers, problem
 from loopdesk.customers.api import router as customers_router
 from loopdesk.sla.api.calendars import router as sla_calendars_router
+from loopdesk.sla.api.policies import router as sla_policies_router
 from loopdesk.tickets.api import router as tickets_router
 
 DESCRIPTION = """REST API of Loopdesk.
@@ -98,4 +99,5 @@ install_problem_handlers(api)
 api.add_router("", tickets_router)
 api.add_router("", customers_router)
 api.add_router("", accounts_router)
+api.add_router("", sla_policies_router)
 api.add_router("", sla_calendars_router)

@@ -59,7 +59,7 @@ def record(
     changes: dict | None = None,
     message: Message | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         type=type,
         actor_user=actor.user,
@@ -69,3 +69,10 @@ def record(
         changes=changes or {},
         message=message,
     )
+    if not str(type).startswith("sla."):
+        # The SLA clocks follow the event log in the same transaction; the sla.* events the
+        # sync itself records must not trigger it again.
+        from loopdesk.sla.services.clocks import sla_apply_events
+
+        sla_apply_events(ticket=ticket)
+    return event

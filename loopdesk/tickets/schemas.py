@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from loopdesk.core.api_common import InSchema, Links, RefOut
+from loopdesk.sla.schemas.policies import SlaClockOut
 
 from .constants import MAX_ATTACHMENTS_PER_MESSAGE
 
@@ -171,6 +172,20 @@ class TicketOut(Schema):
     def resolve_tags(obj) -> list[str]:
         # Uses the prefetched tags (no query per ticket); sorted for stable output.
         return sorted(tag.name for tag in obj.tags.all())
+
+
+class TicketDetailOut(TicketOut):
+    """One ticket as GET /tickets/{number} returns it: with its SLA clocks."""
+
+    sla: list[SlaClockOut] = Field(
+        description="The latest cycle of each SLA metric of the policy in force."
+    )
+
+    @staticmethod
+    def resolve_sla(obj) -> list[dict]:
+        from loopdesk.sla.selectors import ticket_sla_clocks
+
+        return ticket_sla_clocks(ticket=obj)
 
 
 class TicketPageOut(Schema):

@@ -12,7 +12,14 @@ from loopdesk.core.idempotency import IdempotentResult, run_idempotent
 
 from ..constants import Channel, Priority, TicketType
 from ..permissions import can_create_for_contact
-from ..schemas import TicketIn, TicketListQuery, TicketOut, TicketPageOut, TicketPatch
+from ..schemas import (
+    TicketDetailOut,
+    TicketIn,
+    TicketListQuery,
+    TicketOut,
+    TicketPageOut,
+    TicketPatch,
+)
 from ..selectors import TicketFilters, status_by_key, ticket_get_for_user, ticket_list_page
 from ..services import ticket_update
 from ..services.lifecycle import TicketFields
@@ -155,11 +162,14 @@ def tickets_create(
 
 @router.get(
     "/tickets/{number}",
-    response=TicketOut,
+    response=TicketDetailOut,
     auth=TICKETS_READ,
     operation_id="tickets_get",
     summary="Get a ticket",
-    description="Scope: tickets:read. The ticket's public id is its number.",
+    description=(
+        "Scope: tickets:read. The ticket's public id is its number. `sla` lists its SLA "
+        "clocks: target, due time, state and the (business) minutes used and left."
+    ),
 )
 def tickets_get(request: HttpRequest, number: int):
     return ticket_get_for_user(user=principal(request).user, number=number)

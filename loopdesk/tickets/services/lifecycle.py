@@ -161,6 +161,8 @@ def ticket_create(
             "channel": [None, channel],
             "status": [None, events.ref(status)],
             "priority": [None, priority],
+            # The type is an SLA matching condition; the fold reads it from here.
+            "type": [None, ticket_type],
             "team": [None, events.ref(fields.team)],
             "assignee": [None, events.ref(fields.assignee)],
             **({"tags": [[], tag_names]} if tag_names else {}),

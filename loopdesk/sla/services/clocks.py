@@ -1,0 +1,242 @@
+"""Keep a ticket's SLA state and clocks in step with its event log.
+
+`sla_apply_events` runs inside the transaction of every ticket change (called by
+tickets.events.record after a non-SLA event is written): it folds the events the ticket's
+TicketSla has not seen yet into its state (sla.clocks), projects the state to TicketClock
+rows and records what changed (policy applied, clock started/paused/resumed/fulfilled) as
+sla.* events with the policy as cause. `sla_recompute` folds the whole log from scratch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from loopdesk.customers.models import Contact, Tier
+from loopdesk.tickets import events
+from loopdesk.tickets.events import Actor
+from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
+
+from ..calendars import ALWAYS_OPEN, spec_for
+from ..clocks import ClockView, Context, Event, SpecBase, compute, empty_state, project
+from ..constants import ClockState
+from ..matching import PolicyRule, TargetRule
+from ..models import BusinessCalendar, SlaPolicy, TicketClock, TicketSla
+
+PROJECTED_FIELDS = (
+    "policy_id",
+    "target_minutes",
+    "business_hours",
+    "state",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "paused_at",
+    "used_seconds",
+    "fulfilled_at",
+)
+
+
+def policy_rule(policy: SlaPolicy) -> PolicyRule:
+    """A policy (targets and calendar intervals/exceptions prefetched) as pure data."""
+    spec = spec_for(policy.calendar) if policy.calendar_id else ALWAYS_OPEN
+    return PolicyRule(
+        id=policy.pk,
+        name=policy.name,
+        conditions=dict(policy.conditions or {}),
+        targets=tuple(
+            TargetRule(
+                metric=t.metric,
+                priority=t.priority,
+                minutes=t.minutes,
+                business_hours=t.business_hours,
+            )
+            for t in policy.targets.all()
+        ),
+        pause=dict(policy.pause_categories or {}),
+        warn_at_percent=policy.warn_at_percent,
+        business_base=SpecBase(spec),
+    )
+
+
+def active_policies() -> list[SlaPolicy]:
+    calendars = BusinessCalendar.objects.prefetch_related("intervals", "exceptions")
+    return list(
+        SlaPolicy.objects.filter(is_active=True)
+        .order_by("order", "pk")
+        .prefetch_related("targets", Prefetch("calendar", queryset=calendars))
+    )
+
+
+def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
+    contact = (
+        Contact.objects.select_related("organization")
+        .only("tier", "organization__tier")
+        .get(pk=ticket.contact_id)
+    )
+    vip = contact.tier == Tier.VIP or (
+        contact.organization is not None and contact.organization.tier == Tier.VIP
+    )
+    return Context(
+        policies=tuple(policy_rule(p) for p in policies),
+        status_categories=dict(Status.objects.values_list("pk", "category")),
+        organization=ticket.organization_id,
+        tier=Tier.VIP if vip else Tier.STANDARD,
+        initial_type=ticket.type,
+    )
+
+
+def event_data(row: dict) -> Event:
+    return Event(
+        id=row["id"], type=row["type"], created_at=row["created_at"], changes=row["changes"]
+    )
+
+
+def _new_events(ticket: Ticket, after: int) -> list[Event]:
+    rows = (
+        TicketEvent.objects.filter(ticket_id=ticket.pk, pk__gt=after)
+        .exclude(type__startswith="sla.")
+        .order_by("pk")
+        .values("id", "type", "created_at", "changes")
+    )
+    return [event_data(r) for r in rows]
+
+
+def sla_apply_events(*, ticket: Ticket) -> TicketSla | None:
+    """Fold the ticket's unseen events into its SLA state (call inside the transaction that
+    wrote them; the caller holds the ticket lock)."""
+    with transaction.atomic():  # a savepoint inside the caller's transaction
+        sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+        policies = active_policies()
+        if sla is None and not policies:
+            return None  # SLA unused: nothing to keep; a later fold starts from the first event
+        return _fold_and_store(ticket, sla, policies, from_scratch=False)
+
+
+def sla_recompute(*, ticket: Ticket) -> TicketSla | None:
+    """Recompute from the whole event log (after a policy or calendar change, or events
+    that were backdated)."""
+    with transaction.atomic():
+        sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+        return _fold_and_store(ticket, sla, active_policies(), from_scratch=True)
+
+
+def _fold_and_store(
+    ticket: Ticket, sla: TicketSla | None, policies: list[SlaPolicy], *, from_scratch: bool
+) -> TicketSla | None:
+    if sla is None:
+        sla = TicketSla(ticket_id=ticket.pk, state=empty_state(), last_event_id=0)
+    if from_scratch:
+        sla.state, sla.last_event_id = empty_state(), 0
+    new_events = _new_events(ticket, sla.last_event_id)
+    if not new_events and sla.pk is not None and not from_scratch:
+        return sla
+    ctx = ticket_context(ticket, policies)
+    state = compute(new_events, ctx, state=sla.state or empty_state())
+    old_policy_id = sla.policy_id
+    sla.state = state
+    sla.policy_id = state["policy"]
+    if new_events:
+        sla.last_event_id = new_events[-1].id
+    sla.save()
+    by_id = {p.pk: p for p in policies}
+    views = project(state, ctx)
+    _store_clocks(ticket, views, by_id, old_policy_id, state["policy"])
+    return sla
+
+
+def _policy_actor(policy: SlaPolicy | None) -> Actor:
+    name = policy.name if policy else "-"
+    return Actor.rule(f"SLA policy: {name}")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _store_clocks(
+    ticket: Ticket,
+    views: list[ClockView],
+    policies: dict[int, SlaPolicy],
+    old_policy_id: int | None,
+    new_policy_id: int | None,
+) -> None:
+    policy = policies.get(new_policy_id) if new_policy_id else None
+    actor = _policy_actor(policy)
+    if old_policy_id != new_policy_id and (policy is not None or old_policy_id is not None):
+        old = SlaPolicy.objects.filter(pk=old_policy_id).first() if old_policy_id else None
+        events.record(
+            ticket=ticket,
+            type=TicketEventType.SLA_POLICY_APPLIED,
+            actor=actor if policy else _policy_actor(old),
+            changes={"policy": [events.ref(old), events.ref(policy)]},
+        )
+    rows = {(c.metric, c.cycle): c for c in TicketClock.objects.filter(ticket_id=ticket.pk)}
+    seen = set()
+    for view in views:
+        key = (view.metric, view.cycle)
+        seen.add(key)
+        row = rows.get(key)
+        old_state = row.state if row else None
+        values = {f: getattr(view, f) for f in PROJECTED_FIELDS}
+        if row is None:
+            row = TicketClock(ticket_id=ticket.pk, metric=view.metric, cycle=view.cycle, **values)
+            row.breached = view.breached
+            row.save()
+        else:
+            # A breach the scheduler recorded on a running clock stays; a fulfilled clock's
+            # result is exactly whether it was late.
+            breached = (
+                view.breached
+                if view.state == ClockState.FULFILLED
+                else view.breached or row.breached
+            )
+            dirty = [f for f, v in values.items() if getattr(row, f) != v]
+            if breached != row.breached:
+                dirty.append("breached")
+                row.breached = breached
+            if dirty:
+                for f in dirty:
+                    if f != "breached":
+                        setattr(row, f, values[f])
+                row.save(update_fields=[*dirty, "updated_at"])
+        _record_transition(ticket, actor, view, old_state)
+    for key, row in rows.items():
+        if key not in seen and row.state != ClockState.CANCELLED:
+            # The policy in force no longer has this target: the clock stops counting.
+            row.state = ClockState.CANCELLED
+            row.due_at = row.warn_at = None
+            row.save(update_fields=["state", "due_at", "warn_at", "updated_at"])
+
+
+def _record_transition(ticket: Ticket, actor: Actor, view: ClockView, old: str | None) -> None:
+    if old == view.state:
+        return
+    base = {"metric": [None, view.metric]}
+    if view.cycle > 1:
+        base["cycle"] = [None, view.cycle]
+    due = {"due_at": [None, _iso(view.due_at)]}
+    if old is None:
+        events.record(
+            ticket=ticket,
+            type=TicketEventType.SLA_STARTED,
+            actor=actor,
+            changes={**base, "target_minutes": [None, view.target_minutes], **due},
+        )
+        if view.state == ClockState.RUNNING:
+            return
+    if view.state == ClockState.PAUSED:
+        events.record(ticket=ticket, type=TicketEventType.SLA_PAUSED, actor=actor, changes=base)
+    elif view.state == ClockState.RUNNING:
+        events.record(
+            ticket=ticket, type=TicketEventType.SLA_RESUMED, actor=actor, changes={**base, **due}
+        )
+    elif view.state == ClockState.FULFILLED:
+        events.record(
+            ticket=ticket,
+            type=TicketEventType.SLA_FULFILLED,
+            actor=actor,
+            changes={**base, "breached": [None, view.breached]},
+        )
