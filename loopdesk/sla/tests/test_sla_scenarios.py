@@ -5,7 +5,7 @@ step's new events are moved to that instant (as an import or the demo would) and
 recomputed from the log — which is itself the property under test: the state is a pure
 function of the event log."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -211,3 +211,28 @@ def test_api_ticket_detail_shows_the_sla_block(policy, team_a, agent):
     assert first["state"] == "breached" and first["remaining_minutes"] < 0
     assert first["used_minutes"] > 120
     assert [c["metric"] for c in body["sla"]] == ["first_response", "resolution"]
+
+
+def test_breach_fires_exactly_once_on_the_real_clocks(policy, team_a, agent):
+    from loopdesk.sla.services.scheduler import sla_tick
+
+    play = Play(make_ticket(team=team_a, priority=1)).at(sh(2026, 11, 2, 9, 0))
+    due = play.clock("first_response").due_at
+    assert due == sh(2026, 11, 2, 11, 0)
+    first = sla_tick(now=due + timedelta(seconds=30))
+    again = sla_tick(now=due + timedelta(minutes=5))
+    assert first.breaches >= 1 and again.breaches == 0
+    breached = TicketEvent.objects.filter(ticket=play.ticket, type="sla.breached")
+    assert breached.count() == first.breaches
+    assert play.clock("first_response").breached
+    # A late reply afterwards keeps the breach in the clock's result.
+    message_add(
+        ticket=play.ticket,
+        actor=Actor.person(agent),
+        kind="reply",
+        body_text="Sorry",
+        author_user=agent,
+    )
+    play.at(sh(2026, 11, 2, 12, 0))
+    clock = play.clock("first_response")
+    assert clock.state == "fulfilled" and clock.breached
