@@ -126,18 +126,20 @@ def _require_aware(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
+class OutOfRange(ValidationFailed):
+    """The computation would leave the years datetime can represent (1–9999)."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_("The date lies outside the supported range.")), field="start")
+
+
 def _days_from(spec: CalendarSpec, instant: datetime) -> Iterator[date]:
     # Start one local day early: the previous day's intervals cannot reach past its
     # midnight, but starting early costs nothing and keeps odd offsets safe.
     day = instant.astimezone(spec.tz).date() - timedelta(days=1)
     while True:
         yield day
-        try:
-            day += timedelta(days=1)
-        except OverflowError as exc:
-            raise ValidationFailed(
-                str(_("The result lies beyond the supported date range.")), field="minutes"
-            ) from exc
+        day += timedelta(days=1)
 
 
 def add_business_seconds(spec: CalendarSpec, start: datetime, seconds: int) -> datetime:
@@ -146,6 +148,13 @@ def add_business_seconds(spec: CalendarSpec, start: datetime, seconds: int) -> d
     The result may equal an interval's end (exclusive end: the deadline is the moment the
     last working second is over). Zero seconds returns `start` itself.
     """
+    try:
+        return _add(spec, start, seconds)
+    except OverflowError as exc:  # within days of year 1 or 9999
+        raise OutOfRange() from exc
+
+
+def _add(spec: CalendarSpec, start: datetime, seconds: int) -> datetime:
     current = _require_aware(start, "start")
     if seconds < 0:
         raise ValueError("seconds must not be negative")
@@ -175,6 +184,13 @@ def add_business_seconds(spec: CalendarSpec, start: datetime, seconds: int) -> d
 
 def business_seconds_between(spec: CalendarSpec, start: datetime, end: datetime) -> int:
     """Whole seconds of working time in [start, end); 0 if end <= start."""
+    try:
+        return _between(spec, start, end)
+    except OverflowError as exc:
+        raise OutOfRange() from exc
+
+
+def _between(spec: CalendarSpec, start: datetime, end: datetime) -> int:
     begin = _require_aware(start, "start")
     finish = _require_aware(end, "end")
     if finish <= begin:

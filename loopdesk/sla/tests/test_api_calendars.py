@@ -71,8 +71,10 @@ def test_worked_case_through_the_api(as_admin, china):
         ({"start": "2025-09-30T17:00:00", "minutes": 5}, "start"),
         ({"start": "yesterday", "minutes": 5}, "start"),
         ({"start": "2025-09-30T17:00:00+08:00", "minutes": "many"}, "minutes"),
+        ({"start": "9999-12-31T23:00:00+00:00", "minutes": 600}, "start"),
+        ({"start": "2025-09-30T17:00:00+08:00", "minutes": 10**40}, "minutes"),
     ],
-    ids=["negative", "huge", "naive", "garbage", "not-a-number"],
+    ids=["negative", "huge", "naive", "garbage", "not-a-number", "year-9999", "enormous"],
 )
 def test_due_bad_input_is_400(as_admin, china, params, field):
     assert_problem(as_admin.get(f"/calendars/{china['id']}/due", params), 400, field)

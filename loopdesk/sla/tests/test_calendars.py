@@ -13,6 +13,7 @@ from loopdesk.sla.calendars import (
     END_OF_DAY,
     CalendarSpec,
     NoWorkingTime,
+    OutOfRange,
     add_business_minutes,
     add_business_seconds,
     business_minutes_between,
@@ -155,6 +156,15 @@ def test_specs_compare_and_hash_by_content():
     two.utc_intervals(date(2025, 1, 1))  # a filled cache does not change equality
     assert one == two and hash(one) == hash(two)
     assert len({one, two, ALWAYS_OPEN}) == 2
+
+
+def test_edges_of_the_datetime_range_are_a_clear_error():
+    with pytest.raises(OutOfRange):
+        add_business_minutes(ALWAYS_OPEN, datetime(9999, 12, 31, 23, tzinfo=UTC), 120)
+    with pytest.raises(OutOfRange):
+        business_seconds_between(
+            ALWAYS_OPEN, datetime(1, 1, 1, tzinfo=SH), datetime(1, 1, 2, tzinfo=SH)
+        )
 
 
 def test_parse_wall_time():
