@@ -129,6 +129,13 @@ def test_dst_fall_back_repeated_hour_counts_twice_in_a_full_day():
     assert business_seconds_between(spec, start, end) == 25 * 3600
 
 
+def test_dst_fall_back_day_keeps_eight_office_hours():
+    spec = CalendarSpec(tz=NEW_YORK, weekly={6: ((time(9), time(17)),)})
+    start = datetime(2025, 11, 2, tzinfo=NEW_YORK)
+    assert business_seconds_between(spec, start, start + timedelta(days=1)) == 8 * 3600
+    assert add_business_minutes(spec, start, 60) == datetime(2025, 11, 2, 15, tzinfo=UTC)
+
+
 def test_always_open_is_calendar_time():
     start = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
     assert add_business_minutes(ALWAYS_OPEN, start, 60) == datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
@@ -204,6 +211,21 @@ def test_add_then_between_round_trips(spec, start, seconds):
     due = add_business_seconds(spec, start, seconds)
     assert due >= start
     assert business_seconds_between(spec, start, due) == seconds
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spec=st.sampled_from(SPECS),
+    start=st.datetimes(
+        min_value=datetime(2024, 12, 1),
+        max_value=datetime(2026, 11, 30),  # noqa: DTZ001
+    ).map(lambda d: d.replace(tzinfo=UTC)),
+    seconds=st.integers(0, 10 * 24 * 3600),
+)
+def test_round_trip_holds_for_starts_with_microseconds(spec, start, seconds):
+    assert business_seconds_between(spec, start, add_business_seconds(spec, start, seconds)) == (
+        seconds
+    )
 
 
 @settings(max_examples=200, deadline=None)
