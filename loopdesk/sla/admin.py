@@ -28,6 +28,7 @@ from .models import (
 from .presets import china_year_supported, preset_years_missing
 from .services.calendars import (
     calendar_load_china_preset,
+    calendar_recompute_open_tickets,
     check_day_intervals,
     parse_interval_strings,
     validate_timezone,
@@ -146,13 +147,24 @@ def load_china_preset(modeladmin, request, queryset) -> None:
     _warn_missing_preset_years(request)
 
 
+@admin.action(description=gettext_lazy("Recompute the SLA deadlines of open tickets"))
+def recompute_open_tickets(modeladmin, request, queryset) -> None:
+    for calendar in queryset:
+        count = calendar_recompute_open_tickets(calendar=calendar)
+        messages.success(
+            request,
+            _("%(calendar)s: deadlines of %(count)s open tickets recomputed.")
+            % {"calendar": calendar, "count": count},
+        )
+
+
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
     form = CalendarForm
     list_display = ("name", "timezone", "updated_at")
     search_fields = ("name",)
     inlines = [IntervalInline, ExceptionInline]
-    actions = [load_china_preset]
+    actions = [load_china_preset, recompute_open_tickets]
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":

@@ -18,10 +18,11 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import Conflict, ValidationFailed
+from loopdesk.tickets.models import Ticket
 
 from ..calendars import END_OF_DAY, add_business_minutes, parse_wall_time, spec_for
-from ..constants import ExceptionKind
-from ..models import BusinessCalendar, CalendarException, CalendarInterval
+from ..constants import ClockState, ExceptionKind
+from ..models import BusinessCalendar, CalendarException, CalendarInterval, TicketClock
 from ..presets import (
     PRESET_SOURCE,
     PresetDifference,
@@ -29,6 +30,7 @@ from ..presets import (
     china_cross_check,
     china_year,
 )
+from .clocks import sla_recompute
 
 MAX_INTERVALS_PER_DAY = 12
 MAX_PREVIEW_MINUTES = 10_000_000
@@ -300,3 +302,25 @@ def calendar_due(*, calendar: BusinessCalendar, start: datetime, minutes: int) -
         )
     # A calendar without any working time raises NoWorkingTime (a 400) instead of looping.
     return add_business_minutes(spec_for(calendar), start, minutes)
+
+
+def calendar_recompute_open_tickets(*, calendar: BusinessCalendar) -> int:
+    """Recompute the SLA of every ticket with a running or paused business-time clock under a
+    policy that uses this calendar (after its hours, time zone or exceptions changed: stored
+    due times were computed with the old calendar). One transaction per ticket, so a long
+    run never holds many locks; returns the number of tickets recomputed."""
+    ticket_ids = (
+        TicketClock.objects.filter(
+            policy__calendar=calendar,
+            business_hours=True,
+            state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        )
+        .values_list("ticket_id", flat=True)
+        .distinct()
+        .order_by("ticket_id")
+    )
+    count = 0
+    for ticket in Ticket.objects.filter(pk__in=list(ticket_ids)).iterator(chunk_size=500):
+        sla_recompute(ticket=ticket)
+        count += 1
+    return count

@@ -138,3 +138,15 @@ def test_china_preset_action_and_missing_year_warning(client, admin, calendar):
     # The change page warns too.
     page = client.get(reverse("admin:sla_businesscalendar_change", args=[calendar.pk]), **HOST)
     assert str(missing[0]) in page.content.decode()
+
+
+def test_recompute_action(client, admin, calendar):
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:sla_businesscalendar_changelist"),
+        {"action": "recompute_open_tickets", "_selected_action": [calendar.pk]},
+        follow=True,
+        **HOST,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("0 open tickets" in t for t in texts), texts

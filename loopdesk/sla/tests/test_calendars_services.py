@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from loopdesk.core.exceptions import Conflict, ValidationFailed
-from loopdesk.sla.calendars import END_OF_DAY, NoWorkingTime
-from loopdesk.sla.models import BusinessCalendar, CalendarInterval, SlaPolicy
+from loopdesk.sla.calendars import END_OF_DAY, NoWorkingTime, add_business_minutes, spec_for
+from loopdesk.sla.models import BusinessCalendar, CalendarInterval, SlaPolicy, TicketClock
 from loopdesk.sla.services.calendars import (
     WeeklyInterval,
     calendar_create,
@@ -15,9 +15,12 @@ from loopdesk.sla.services.calendars import (
     calendar_due,
     calendar_exception_delete,
     calendar_exception_set,
+    calendar_recompute_open_tickets,
     calendar_update,
     calendar_with_hours,
 )
+from loopdesk.sla.services.policies import TargetSpec, sla_policy_create
+from loopdesk.tickets.tests.factories import make_ticket
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -168,3 +171,29 @@ def test_due_on_calendar_without_hours_is_a_clear_error():
             start=datetime(2025, 1, 1, tzinfo=SH),
             minutes=5,
         )
+
+
+def test_recompute_after_a_calendar_change(team_a):
+    calendar = calendar_create(name="Office", timezone="Asia/Shanghai", intervals=_split_week())
+    sla_policy_create(
+        name="All", calendar=calendar, targets=[TargetSpec("first_response", 60, None)]
+    )
+    ticket = make_ticket(team=team_a)
+    clock = TicketClock.objects.get(ticket=ticket, metric="first_response")
+    before = clock.due_at
+    assert before == add_business_minutes(
+        spec_for(calendar_with_hours(calendar.pk)), clock.started_at, 60
+    )
+    # The office now opens Saturdays only, 10:00–11:00.
+    calendar_update(calendar=calendar, intervals=[WeeklyInterval(5, time(10), time(11))])
+    clock.refresh_from_db()
+    assert clock.due_at == before  # stored deadlines wait for a recompute
+    assert calendar_recompute_open_tickets(calendar=calendar) == 1
+    clock.refresh_from_db()
+    expected = add_business_minutes(
+        spec_for(calendar_with_hours(calendar.pk)), clock.started_at, 60
+    )
+    assert clock.due_at == expected != before
+    assert expected.astimezone(SH).weekday() == 5
+    other = calendar_create(name="Unused", timezone="UTC", intervals=[])
+    assert calendar_recompute_open_tickets(calendar=other) == 0

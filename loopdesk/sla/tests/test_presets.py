@@ -120,9 +120,17 @@ def test_load_missing_year_is_a_clear_error_and_saves_nothing(china_calendar):
 
 def test_command_loads_and_warns(china_calendar):
     out, err = StringIO(), StringIO()
-    call_command("sla_china_preset", calendar="China 9-18", years=[2025], stdout=out, stderr=err)
+    call_command(
+        "sla_china_preset",
+        calendar="China 9-18",
+        years=[2025],
+        recompute=True,
+        stdout=out,
+        stderr=err,
+    )
     assert "China preset 2025 loaded" in out.getvalue()
     assert "agree on 2025" in out.getvalue()
+    assert "Deadlines of 0 open tickets recomputed" in out.getvalue()
     for year in preset_years_missing(timezone.localdate()):
         assert f"no official data for {year}" in err.getvalue()
     assert CalendarException.objects.filter(calendar=china_calendar, date__year=2025).exists()

@@ -2,6 +2,7 @@
 
     loopdesk manage sla_china_preset --calendar "China 9-18" --year 2025 --year 2026
     loopdesk manage sla_china_preset --check      # only report years without official data
+    ... --recompute                                # then recompute open tickets' deadlines
 
 Without --year, loads this year and next year where chinesecalendar has the data. Always
 warns (on stderr) when this or next year's data is missing, so a yearly cron job notices.
@@ -13,7 +14,10 @@ from django.utils import timezone
 from loopdesk.core.exceptions import LoopdeskError
 from loopdesk.sla.models import BusinessCalendar
 from loopdesk.sla.presets import china_year_supported, preset_years_missing
-from loopdesk.sla.services.calendars import calendar_load_china_preset
+from loopdesk.sla.services.calendars import (
+    calendar_load_china_preset,
+    calendar_recompute_open_tickets,
+)
 
 
 class Command(BaseCommand):
@@ -23,10 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("--calendar", help="name or id of the business calendar")
         parser.add_argument("--year", type=int, action="append", dest="years")
         parser.add_argument(
+            "--recompute",
+            action="store_true",
+            help="afterwards recompute the SLA deadlines of open tickets using the calendar",
+        )
+        parser.add_argument(
             "--check", action="store_true", help="only report years without official data"
         )
 
-    def handle(self, *args, calendar=None, years=None, check=False, **options):
+    def handle(self, *args, calendar=None, years=None, check=False, recompute=False, **options):
         today = timezone.localdate()
         missing = preset_years_missing(today)
         for year in missing:
@@ -59,6 +68,9 @@ class Command(BaseCommand):
                     f"  differs {d.date.isoformat()} {d.name}: chinesecalendar={d.chinesecalendar}"
                     f" holidays={d.holidays}"
                 )
+        if recompute:
+            count = calendar_recompute_open_tickets(calendar=target)
+            self.stdout.write(f"Deadlines of {count} open tickets recomputed.")
 
     def _calendar(self, ref: str) -> BusinessCalendar:
         found = BusinessCalendar.objects.filter(name=ref.strip()).first()
