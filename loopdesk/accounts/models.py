@@ -107,6 +107,9 @@ class ApiScope(models.TextChoices):
     TICKETS_WRITE = "tickets:write", _("Create and change tickets")
     CONTACTS_READ = "contacts:read", _("Read contacts and organisations")
     CONTACTS_WRITE = "contacts:write", _("Create and change contacts and organisations")
+    # Lets tickets and messages carry their original timestamps (migrations from another
+    # helpdesk), so SLA history is computed from when things really happened.
+    TICKETS_IMPORT = "tickets:import", _("Import tickets with their original timestamps")
 
 
 class ApiKey(BaseModel):

@@ -9,8 +9,10 @@ duplicate rolls back everything it started and returns the first delivery's resu
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loopdesk.accounts.models import User
@@ -19,7 +21,7 @@ from loopdesk.customers.models import Contact
 from loopdesk.customers.services import contact_resolve
 from loopdesk.tickets.constants import Channel, MessageKind, StatusCategory
 from loopdesk.tickets.events import Actor
-from loopdesk.tickets.models import Message, Ticket
+from loopdesk.tickets.models import Message, Ticket, TicketEvent
 from loopdesk.tickets.services import AttachmentUpload, message_add, ticket_create
 from loopdesk.tickets.services.lifecycle import TicketFields
 from loopdesk.tickets.services.replies import check_attachments
@@ -61,6 +63,8 @@ class InboundMessage:
     created_by: User | None = None
     fields: TicketFields = field(default_factory=TicketFields)
     strict: bool = False  # forms and API reject an over-long subject instead of truncating
+    # Imports only (API scope tickets:import): when the message was really received.
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,10 @@ def intake_message(inbound: InboundMessage) -> IntakeResult:
     existing = _existing(inbound)
     if existing is not None:
         return existing
+    if inbound.occurred_at is not None:
+        check_import_time(inbound.occurred_at, field="created_at")
     try:
-        return _intake(inbound)
+        return _intake_imported(inbound) if inbound.occurred_at else _intake(inbound)
     except IntegrityError:
         # Another delivery of the same external id committed first: report its result.
         existing = _existing(inbound)
@@ -147,3 +153,76 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
     )
     ticket.refresh_from_db()
     return IntakeResult(ticket=ticket, message=message, created=created, duplicate=False)
+
+
+# --- imports with original timestamps -------------------------------------------------
+
+IMPORT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def check_import_time(when: datetime, *, field: str, not_before: datetime | None = None) -> None:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValidationFailed(_("The time needs a UTC offset, e.g. +08:00."), field=field)
+    if not IMPORT_EARLIEST <= when <= timezone.now():
+        raise ValidationFailed(_("An imported time must lie between 2000 and now."), field=field)
+    if not_before is not None and when < not_before:
+        raise ValidationFailed(
+            _("An imported message cannot be older than the ticket's last change."), field=field
+        )
+
+
+def last_event_id() -> int:
+    return TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def import_backdate(
+    *,
+    ticket: Ticket,
+    message: Message | None,
+    after_event_id: int,
+    started: datetime,
+    when: datetime,
+) -> None:
+    """Give what an import just wrote its original time: the message, the events after
+    `after_event_id` and every ticket timestamp the call set (those >= `started`); then
+    bring the SLA clocks up to date from the backdated events (the sync was deferred)."""
+    from loopdesk.sla.services.clocks import sla_apply_events
+
+    written = TicketEvent.objects.filter(ticket_id=ticket.pk, pk__gt=after_event_id)
+    written.update(created_at=when)
+    if message is not None:
+        Message.objects.filter(pk=message.pk).update(created_at=when)
+    stamps = (
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "solved_at",
+        "closed_at",
+        "last_customer_message_at",
+        "last_agent_message_at",
+    )
+    current = Ticket.objects.filter(pk=ticket.pk).values(*stamps).get()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        **{k: when for k, v in current.items() if v is not None and v >= started}
+    )
+    sla_apply_events(ticket=ticket)
+    # The SLA events this wrote describe the imported moment, so they carry its time too.
+    written.filter(created_at__gte=started).update(created_at=when)
+
+
+@transaction.atomic
+def _intake_imported(inbound: InboundMessage) -> IntakeResult:
+    from loopdesk.sla.services.clocks import sla_sync_deferred
+
+    started, after = timezone.now(), last_event_id()
+    with sla_sync_deferred():
+        result = _intake(inbound)
+    import_backdate(
+        ticket=result.ticket,
+        message=result.message,
+        after_event_id=after,
+        started=started,
+        when=inbound.occurred_at,
+    )
+    result.ticket.refresh_from_db()
+    return result

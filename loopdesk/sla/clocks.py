@@ -29,6 +29,20 @@ from .constants import DEFAULT_PAUSE, ClockState, Metric
 from .matching import Attributes, PolicyRule, first_match
 
 DONE = ("solved", "closed")
+# The event types the fold reads; any other event leaves the state unchanged.
+FOLDED_TYPES = frozenset(
+    {
+        "ticket.created",
+        "ticket.status_changed",
+        "ticket.reopened",
+        "ticket.priority_changed",
+        "ticket.type_changed",
+        "ticket.team_changed",
+        "ticket.tags_changed",
+        "message.reply_sent",
+        "message.customer_replied",
+    }
+)
 STATE_VERSION = 1
 
 
@@ -168,8 +182,8 @@ def attributes(state: dict, ctx: Context) -> Attributes:
 
 def apply(state: dict, event: Event, ctx: Context) -> dict:
     """Fold one event into a new state (the input is not modified)."""
-    if event.type.startswith("sla."):
-        return state  # the fold never depends on its own output
+    if event.type not in FOLDED_TYPES:
+        return state  # notes, subjects, assignments… and never its own sla.* output
     state = {
         **state,
         "attrs": dict(state["attrs"]),

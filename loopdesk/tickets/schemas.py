@@ -54,6 +54,11 @@ class TicketIn(InSchema):
     attachments: list[AttachmentIn] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE
     )
+    created_at: datetime | None = Field(
+        None,
+        description="Imports only (scope tickets:import): when the ticket was really created, "
+        "with a UTC offset; its SLA clocks count from then.",
+    )
 
     @model_validator(mode="after")
     def _one_requester(self) -> "TicketIn":
@@ -88,6 +93,11 @@ class MessageIn(InSchema):
     )
     attachments: list[AttachmentIn] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE
+    )
+    created_at: datetime | None = Field(
+        None,
+        description="Imports only (scope tickets:import): when the message was really sent; "
+        "not before the ticket's last change.",
     )
 
 

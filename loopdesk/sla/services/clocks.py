@@ -9,6 +9,9 @@ sla.* events with the policy as cause. `sla_recompute` folds the whole log from 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
@@ -20,10 +23,33 @@ from loopdesk.tickets.events import Actor
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
 
 from ..calendars import ALWAYS_OPEN, spec_for
-from ..clocks import ClockView, Context, Event, SpecBase, compute, empty_state, project
+from ..clocks import (
+    FOLDED_TYPES,
+    ClockView,
+    Context,
+    Event,
+    SpecBase,
+    compute,
+    empty_state,
+    project,
+)
 from ..constants import ClockState
 from ..matching import PolicyRule, TargetRule
 from ..models import BusinessCalendar, SlaPolicy, TicketClock, TicketSla
+
+# Set while an import writes events that get their real timestamps only afterwards: the
+# sync then runs once, after the backdating (see channels.intake.import_backdate).
+_deferred: ContextVar[bool] = ContextVar("sla_sync_deferred", default=False)
+
+
+@contextmanager
+def sla_sync_deferred() -> Iterator[None]:
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
 
 PROJECTED_FIELDS = (
     "policy_id",
@@ -104,10 +130,13 @@ def _new_events(ticket: Ticket, after: int) -> list[Event]:
     return [event_data(r) for r in rows]
 
 
-def sla_apply_events(*, ticket: Ticket) -> TicketSla | None:
+def sla_apply_events(*, ticket: Ticket, event_type: str | None = None) -> TicketSla | None:
     """Fold the ticket's unseen events into its SLA state (call inside the transaction that
-    wrote them; the caller holds the ticket lock)."""
-    with transaction.atomic():  # a savepoint inside the caller's transaction
+    wrote them; the caller holds the ticket lock). With `event_type` (the event just
+    written) events the fold ignores cost nothing; they are read and skipped next time."""
+    if _deferred.get() or (event_type is not None and event_type not in FOLDED_TYPES):
+        return None
+    with transaction.atomic(savepoint=False):  # joins the caller's transaction
         sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
         policies = active_policies()
         if sla is None and not policies:

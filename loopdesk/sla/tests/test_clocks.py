@@ -217,3 +217,18 @@ def test_business_hours_target_uses_the_policy_calendar():
     ]
     (view,) = project(compute(events, ctx(business)), ctx(business))
     assert view.due_at == datetime(2026, 3, 9, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_event_types_outside_the_folded_set_change_nothing():
+    from loopdesk.sla.clocks import FOLDED_TYPES
+    from loopdesk.tickets.models import TicketEventType
+
+    log = Log().created().at(5, "message.reply_sent").status(10, "pending")
+    state = compute(log.events, ctx())
+    for event_type in set(TicketEventType.values) - FOLDED_TYPES:
+        event = Event(99, event_type, T0, {"priority": [3, 1], "status": [None, {"id": 5}]})
+        assert apply(state, event, ctx()) is state
+    for event_type in FOLDED_TYPES - {"ticket.created"}:
+        changed = Event(99, event_type, T0 + timedelta(hours=1), {"priority": [3, 1]})
+        assert event_type in TicketEventType.values
+        apply(state, changed, ctx())  # handled without error

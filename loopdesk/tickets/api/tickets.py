@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 
-from loopdesk.accounts.api_auth import TICKETS_READ, TICKETS_WRITE, principal
+from loopdesk.accounts.api_auth import TICKETS_READ, TICKETS_WRITE, principal, require_scope
+from loopdesk.accounts.models import ApiScope
 from loopdesk.channels.intake import InboundMessage, SenderIdentity, intake_message
 from loopdesk.core.api_common import PageQuery, page_body
 from loopdesk.core.exceptions import PermissionDenied, ValidationFailed
@@ -124,6 +125,7 @@ def _inbound(user, payload: TicketIn) -> InboundMessage:
         created_by=user,
         fields=fields,
         strict=True,
+        occurred_at=payload.created_at,
     )
 
 
@@ -144,6 +146,8 @@ def tickets_create(
     caller = principal(request)
     if not can_create_for_contact(caller.user):
         raise PermissionDenied(_("You may not create tickets."))
+    if payload.created_at is not None:
+        require_scope(caller, ApiScope.TICKETS_IMPORT)
 
     def work() -> tuple[int, dict]:
         result = intake_message(_inbound(caller.user, payload))
