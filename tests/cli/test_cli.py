@@ -76,6 +76,8 @@ def test_createadmin_then_apikey_prints_key_alone_on_last_line(migrated):
     ],
 )
 def test_bad_cli_input_fails_clearly(migrated, args, message):
+    # Independent of test order: the bad-scope case needs an existing user.
+    run(["createadmin", "--email", "boss@example.com", "--password", "long-enough-pw"], migrated)
     proc = run(args, migrated, check=False)
     assert proc.returncode != 0
     assert message in proc.stderr + proc.stdout
