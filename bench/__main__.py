@@ -2,6 +2,7 @@
 
     python -m bench generate --tickets 100000 [--database-url URL] [--seed N] [--no-index]
     python -m bench pages [--database-url URL] [--runs 30]
+    python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
 benchmark rows never land in ./var or a test database. For PostgreSQL pass
@@ -51,7 +52,13 @@ def main(argv: list[str] | None = None) -> None:
     pages.add_argument("--warmup", type=int, default=3)
     pages.add_argument("--label", default="", help="free text stored in the JSON result")
 
-    for p in (gen, pages):  # accept the option after the sub-command too
+    tick = sub.add_parser("sla-tick", help="time the SLA scheduler tick over many clocks")
+    tick.add_argument("--clocks", type=int, default=1_000_000)
+    tick.add_argument("--due", type=int, default=1000)
+    tick.add_argument("--runs", type=int, default=5)
+    tick.add_argument("--notify", action="store_true", help="the policy notifies the assignee")
+
+    for p in (gen, pages, tick):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -60,6 +67,15 @@ def main(argv: list[str] | None = None) -> None:
         from bench.generate import generate
 
         generate(tickets=args.tickets, seed=args.seed, chunk=args.chunk, index=not args.no_index)
+    elif args.command == "sla-tick":
+        from bench.sla_tick import run
+
+        run(
+            clocks=args.clocks,
+            due=args.due,
+            runs=args.runs,
+            notify=args.notify,
+        )
     else:
         from bench.pages import measure
 

@@ -24,21 +24,58 @@ logger = logging.getLogger(__name__)
 RECIPIENT_KINDS = ("assignee", "team", "supervisors")
 
 
-def sla_recipients(*, ticket: Ticket, to: str) -> list[User]:
-    """Who "assignee", "team" (its members) or "supervisors" (of the ticket's team; all
-    supervisors when the ticket has no team) means for this ticket. Active users only."""
-    if to == "assignee":
-        users = [ticket.assignee] if ticket.assignee_id else []
-    elif to == "team":
-        users = list(ticket.team.members.all()) if ticket.team_id else []
-    elif to == "supervisors":
-        qs = User.objects.filter(role=Role.SUPERVISOR)
-        if ticket.team_id:
-            qs = qs.filter(teams=ticket.team_id)
-        users = list(qs)
-    else:
-        users = []
-    return [u for u in users if u.is_active]
+class NotificationBatch:
+    """The notifications of one scheduler tick: collected per clock, written in one
+    INSERT and handed to one email task after the commit. Team and supervisor lists are
+    read once per team per tick."""
+
+    def __init__(self) -> None:
+        self.rows: list[Notification] = []
+        self._teams: dict[tuple[str, int | None], list[User]] = {}
+
+    def recipients(self, *, ticket: Ticket, to: str) -> list[User]:
+        """Who "assignee", "team" (its members) or "supervisors" (of the ticket's team; all
+        supervisors when the ticket has no team) means for this ticket. Active users only."""
+        if to == "assignee":
+            users = [ticket.assignee] if ticket.assignee_id else []
+        elif to in ("team", "supervisors"):
+            key = (to, ticket.team_id)
+            if key not in self._teams:
+                if to == "team":
+                    qs = User.objects.filter(teams=ticket.team_id) if ticket.team_id else None
+                else:
+                    qs = User.objects.filter(role=Role.SUPERVISOR)
+                    if ticket.team_id:
+                        qs = qs.filter(teams=ticket.team_id)
+                self._teams[key] = list(qs.order_by("pk")) if qs is not None else []
+            users = self._teams[key]
+        else:
+            users = []
+        return [u for u in users if u.is_active]
+
+    def add(self, *, ticket: Ticket, users: list[User], kind: str, metric: str, seen: set[int]):
+        """One notification per user not in `seen` (several notify actions of one moment
+        overlap: the assignee is usually a team member too); `seen` is updated."""
+        for user in users:
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                text = _text(kind=kind, ticket=ticket, metric=metric)
+            self.rows.append(Notification(user=user, ticket=ticket, kind=kind, text=text))
+
+    def flush(self) -> list[int]:
+        if not self.rows:
+            return []
+        created = Notification.objects.bulk_create(self.rows)
+        ids = [n.pk for n in created]  # both databases return pks from a bulk insert
+        mailed = [n.pk for n in created if n.user.email]
+        self.rows = []
+        if mailed:
+            from ..tasks import sla_email_task  # the tasks module imports this one
+
+            transaction.on_commit(lambda: sla_email_task.enqueue(notification_ids=mailed))
+        return ids
 
 
 def _text(*, kind: str, ticket: Ticket, metric: str) -> str:
@@ -48,37 +85,6 @@ def _text(*, kind: str, ticket: Ticket, metric: str) -> str:
     else:
         text = _("#%(number)s is close to its %(metric)s target: %(subject)s")
     return (text % {"number": ticket.number, "metric": label, "subject": ticket.subject})[:500]
-
-
-def sla_notify(
-    *, ticket: Ticket, users: list[User], kind: str, metric: str, seen: set[int] | None = None
-) -> list[int]:
-    """In-app notifications in each user's language; emails queued for after the commit.
-    `seen` holds users already notified of this moment (several notify actions overlap:
-    the assignee is usually a team member too); it is updated."""
-    rows = []
-    seen = set() if seen is None else seen
-    for user in users:
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            rows.append(
-                Notification(
-                    user=user,
-                    ticket=ticket,
-                    kind=kind,
-                    text=_text(kind=kind, ticket=ticket, metric=metric),
-                )
-            )
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]  # both databases return pks from a bulk insert
-    emailed = [n.user.pk for n in rows if n.user.email]
-    if emailed:
-        from ..tasks import sla_email_task  # the tasks module imports this one
-
-        transaction.on_commit(lambda: sla_email_task.enqueue(notification_ids=ids))
-    return ids
 
 
 def sla_email(*, notification_ids: list[int]) -> int:

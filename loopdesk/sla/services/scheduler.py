@@ -35,7 +35,7 @@ from loopdesk.tickets.services import ticket_update
 
 from ..constants import ClockState
 from ..models import SlaPolicy, TicketClock
-from .notify import RECIPIENT_KINDS, sla_notify, sla_recipients
+from .notify import RECIPIENT_KINDS, NotificationBatch
 
 logger = logging.getLogger(__name__)
 
@@ -72,46 +72,70 @@ def _candidates(kind: str, now: datetime, batch_size: int) -> QuerySet[TicketClo
     return qs[:batch_size]
 
 
-def _claim(kind: str, clock: TicketClock, now: datetime) -> bool:
-    base = TicketClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING)
+def _claim(kind: str, ids: list[int], now: datetime) -> set[int]:
+    """The conditional UPDATE that makes firing idempotent, for a batch at once:
+    `UPDATE ... WHERE id IN (...) AND state = 'running' AND <fired_at> IS NULL RETURNING id`.
+    Only rows this statement changed come back; a row another worker (or an earlier run)
+    already claimed no longer matches. Both databases support RETURNING (SQLite ≥ 3.35)."""
+    if not ids:
+        return set()
+    table = connection.ops.quote_name(TicketClock._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    marks = ", ".join(["%s"] * len(ids))
     if kind == BREACH:
         # A breach also settles the warning: one that was never sent is stale now.
-        claimed = base.filter(breach_fired_at__isnull=True).update(
-            breach_fired_at=now,
-            breached=True,
-            warning_fired_at=clock.warning_fired_at or now,
+        sets = (
+            "breach_fired_at = %s, breached = %s, warning_fired_at = COALESCE(warning_fired_at, %s)"
         )
+        params = [stamp, True, stamp]
+        pending = "breach_fired_at IS NULL"
     else:
-        claimed = base.filter(warning_fired_at__isnull=True, breach_fired_at__isnull=True).update(
-            warning_fired_at=now
-        )
-    return claimed == 1
+        sets = "warning_fired_at = %s"
+        params = [stamp]
+        pending = "warning_fired_at IS NULL AND breach_fired_at IS NULL"
+    sql = (
+        f"UPDATE {table} SET {sets} WHERE id IN ({marks}) AND state = %s AND {pending} "  # noqa: S608 — identifiers are ours, values bound
+        "RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids, ClockState.RUNNING.value])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _run_actions(
-    *, ticket: Ticket, clock: TicketClock, actions: list, event_type: str, actor: Actor
+    *,
+    ticket: Ticket,
+    clock: TicketClock,
+    actions: list,
+    event_type: str,
+    actor: Actor,
+    notices: NotificationBatch,
 ) -> list[str]:
-    """Run one moment's escalation actions; a failing action is logged and skipped so it
-    cannot block the others or roll back the event (it runs in its own savepoint)."""
+    """Run one moment's escalation actions. Notifications are collected into the tick's
+    batch; a ticket change that fails is logged and skipped (in its own savepoint) so it
+    cannot block the others or roll back the event."""
     errors: list[str] = []
     notified: set[int] = set()
-    for action in actions if isinstance(actions, list) else []:
+    for action in actions:
         if not isinstance(action, dict):
             continue
         name = action.get("action")
+        if name == "notify":
+            to = action.get("to", "assignee")
+            if to in RECIPIENT_KINDS:
+                notices.add(
+                    ticket=ticket,
+                    users=notices.recipients(ticket=ticket, to=to),
+                    kind=event_type,
+                    metric=clock.metric,
+                    seen=notified,
+                )
+            else:
+                errors.append(f"notify: unknown recipients {to!r}")
+            continue
         try:
             with transaction.atomic():
-                if name == "notify":
-                    to = action.get("to", "assignee")
-                    if to in RECIPIENT_KINDS:
-                        sla_notify(
-                            ticket=ticket,
-                            users=sla_recipients(ticket=ticket, to=to),
-                            kind=event_type,
-                            metric=clock.metric,
-                            seen=notified,
-                        )
-                elif name == "raise_priority":
+                if name == "raise_priority":
                     # Priorities run P1 (urgent) .. P4: one step up is one number down.
                     if ticket.priority > min(Priority.values):
                         ticket = ticket_update(
@@ -139,51 +163,64 @@ def _run_actions(
     return errors
 
 
-def _fire(kind: str, clock: TicketClock, now: datetime) -> list[str]:
-    ticket = Ticket.objects.select_related("team", "assignee").get(pk=clock.ticket_id)
-    policy = clock.policy
-    actor = sla_actor(policy)
-    event_type = TicketEventType.SLA_BREACHED if kind == BREACH else TicketEventType.SLA_WARNING
+def _event_changes(kind: str, clock: TicketClock) -> dict:
     moment = clock.due_at if kind == BREACH else clock.warn_at
-    events.record(
-        ticket=ticket,
-        type=event_type,
-        actor=actor,
-        changes={
-            "metric": [None, clock.metric],
-            "cycle": [None, clock.cycle],
-            "due_at": [None, clock.due_at.isoformat() if clock.due_at else None],
-            ("breached_at" if kind == BREACH else "warn_at"): [None, moment.isoformat()],
-        },
-    )
+    return {
+        "metric": [None, clock.metric],
+        "cycle": [None, clock.cycle],
+        "due_at": [None, clock.due_at.isoformat() if clock.due_at else None],
+        ("breached_at" if kind == BREACH else "warn_at"): [None, moment.isoformat()],
+    }
+
+
+def _actions(policy: SlaPolicy | None, kind: str) -> list:
     escalation = (policy.escalation if policy else None) or {}
-    if not isinstance(escalation, dict):
-        return []
-    return _run_actions(
-        ticket=ticket,
-        clock=clock,
-        actions=escalation.get(kind, []),
-        event_type=event_type,
-        actor=actor,
-    )
+    actions = escalation.get(kind, []) if isinstance(escalation, dict) else []
+    return actions if isinstance(actions, list) else []
 
 
 def _process(kind: str, now: datetime, batch_size: int, result: TickResult) -> None:
+    event_type = TicketEventType.SLA_BREACHED if kind == BREACH else TicketEventType.SLA_WARNING
     with transaction.atomic():
         clocks = list(_candidates(kind, now, batch_size))
         if len(clocks) >= batch_size:
             result.full = True
-        policies = {p.pk: p for p in SlaPolicy.objects.filter(pk__in={c.policy_id for c in clocks})}
+        claimed = _claim(kind, [c.pk for c in clocks], now)
+        result.skipped += len(clocks) - len(claimed)
+        clocks = [c for c in clocks if c.pk in claimed]
+        if not clocks:
+            return
+        policies = SlaPolicy.objects.in_bulk({c.policy_id for c in clocks if c.policy_id})
+        tickets = Ticket.objects.select_related("team", "assignee").in_bulk(
+            {c.ticket_id for c in clocks}
+        )
         for clock in clocks:
-            if not _claim(kind, clock, now):
-                result.skipped += 1
-                continue
             clock.policy = policies.get(clock.policy_id)
-            result.action_errors += _fire(kind, clock, now)
-            if kind == BREACH:
-                result.breaches += 1
-            else:
-                result.warnings += 1
+        # The events first, in one INSERT; then each clock's actions, whose own events
+        # (priority raised, tag added) follow the breach in the ticket's history.
+        events.record_many(
+            items=[
+                (tickets[c.ticket_id], event_type, sla_actor(c.policy), _event_changes(kind, c))
+                for c in clocks
+            ]
+        )
+        notices = NotificationBatch()
+        for clock in clocks:
+            actions = _actions(clock.policy, kind)
+            if actions:
+                result.action_errors += _run_actions(
+                    ticket=tickets[clock.ticket_id],
+                    clock=clock,
+                    actions=actions,
+                    event_type=event_type,
+                    actor=sla_actor(clock.policy),
+                    notices=notices,
+                )
+        notices.flush()
+        if kind == BREACH:
+            result.breaches += len(clocks)
+        else:
+            result.warnings += len(clocks)
 
 
 def sla_tick(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> TickResult:
