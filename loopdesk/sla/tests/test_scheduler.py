@@ -211,3 +211,32 @@ def test_due_clocks_are_found_through_the_partial_index(ticket, kind, index):
     qs = scheduler._candidates(kind, NOW, 100)
     sql, params = qs.query.sql_with_params()
     assert index in _plan(sql, params)
+
+
+def test_a_tick_costs_the_same_queries_for_5_or_40_due_clocks(team_a, agent):
+    from django.test.utils import CaptureQueriesContext
+
+    policy = make_policy(escalation={"breach": [{"action": "notify", "to": "team"}]})
+
+    def due(n):
+        for _ in range(n):
+            make_clock(
+                factories.make_ticket(team=team_a, assignee=agent),
+                policy,
+                due_in=timedelta(minutes=-1),
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            result = sla_tick(now=NOW)
+        assert result.breaches == n
+        return len(ctx.captured_queries)
+
+    assert due(5) == due(40)
+    assert Notification.objects.count() == 45
+
+
+def test_record_many_takes_sla_events_only(ticket):
+    from loopdesk.tickets import events
+    from loopdesk.tickets.events import Actor
+
+    with pytest.raises(ValueError, match="sla"):
+        events.record_many(items=[(ticket, "ticket.priority_changed", Actor.system("x"), {})])
