@@ -28,8 +28,8 @@ DETAIL_RELATED = (
 COUNT_CAP = 1000  # counts above this show as "999+": no full COUNT on hot paths
 
 VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all", "sla_at_risk")
-# "Breaching soon": open tickets with a running SLA clock due within this many hours (or
-# already overdue), most urgent first.
+# "Breaching soon": open tickets with a running SLA clock that has not breached yet and is
+# due within this many hours, most urgent first.
 SLA_AT_RISK_HOURS = 8
 
 SORTS: dict[str, list[SortKey]] = {
@@ -100,7 +100,11 @@ def _sla_at_risk_ticket_ids() -> QuerySet:
     from loopdesk.sla.models import TicketClock
 
     horizon = timezone.now() + timedelta(hours=SLA_AT_RISK_HOURS)
-    return TicketClock.objects.filter(state="running", due_at__lte=horizon).values("ticket_id")
+    # The same condition as the scheduler's partial index clock_due_pending, so this reads
+    # the few clocks about to breach, not every running clock (a full scan at 1M clocks).
+    return TicketClock.objects.filter(
+        state="running", breach_fired_at__isnull=True, due_at__lte=horizon
+    ).values("ticket_id")
 
 
 def ticket_queryset(*, user, filters: TicketFilters) -> QuerySet[Ticket]:

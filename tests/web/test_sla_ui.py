@@ -86,6 +86,8 @@ def test_breaching_soon_lists_running_clocks_by_due_time_with_keyset_pages(
     clock(later, policy, due_in=timedelta(days=7))
     done = factories.make_ticket(team=team_a, subject="Met")
     clock(done, policy, state=ClockState.FULFILLED)
+    fired = factories.make_ticket(team=team_a, subject="Already breached")
+    clock(fired, policy, due_in=timedelta(minutes=-90), breach_fired_at=timezone.now())
     hidden = factories.make_ticket(team=team_b, subject="Other team")
     clock(hidden, policy, due_in=timedelta(minutes=-500))
     expected = [n for _, n in sorted(expected)]
