@@ -327,6 +327,12 @@ def project(state: dict, ctx: Context) -> list[ClockView]:
         if fulfilled_at is not None:
             state_name = ClockState.FULFILLED
             breached = used > total
+            if segments and not breached:
+                # The deadline it had when it was met: as if the last stretch ran on.
+                try:
+                    due_at = _reach(base, [*segments[:-1], (segments[-1][0], None)], total)
+                except NoWorkingTime:
+                    due_at = None
         elif running:
             state_name = ClockState.RUNNING
             warn_at = due_at and _reach(base, segments, -(-total * policy.warn_at_percent // 100))

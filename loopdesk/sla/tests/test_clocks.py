@@ -86,6 +86,7 @@ def test_first_response_fulfilled_by_public_reply_not_by_note():
     assert fr.state == "fulfilled"
     assert fr.fulfilled_at == T0 + timedelta(minutes=20)
     assert fr.used_seconds == 20 * 60 and not fr.breached
+    assert fr.due_at == T0 + timedelta(minutes=60)  # the deadline it met
 
 
 def test_first_response_due_and_warning_and_late_reply_is_breached():
