@@ -20,6 +20,7 @@ from django.db.models import Prefetch
 from loopdesk.customers.models import Contact, Tier
 from loopdesk.tickets import events
 from loopdesk.tickets.events import Actor
+from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
 
 from ..calendars import ALWAYS_OPEN, spec_for
@@ -148,6 +149,9 @@ def sla_recompute(*, ticket: Ticket) -> TicketSla | None:
     """Recompute from the whole event log (after a policy or calendar change, or events
     that were backdated)."""
     with transaction.atomic():
+        # The ticket lock first, as every ticket change takes it: a change committing
+        # meanwhile would otherwise fold its events into a state this then overwrites.
+        ticket = ticket_lock(ticket_id=ticket.pk)
         sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
         return _fold_and_store(ticket, sla, active_policies(), from_scratch=True)
 
