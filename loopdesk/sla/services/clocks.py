@@ -22,6 +22,7 @@ from loopdesk.tickets import events
 from loopdesk.tickets.events import Actor
 from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
+from loopdesk.tickets.models.ticket import OPEN_Q
 
 from ..calendars import ALWAYS_OPEN, spec_for
 from ..clocks import (
@@ -273,3 +274,21 @@ def _record_transition(ticket: Ticket, actor: Actor, view: ClockView, old: str |
             actor=actor,
             changes={**base, "breached": [None, view.breached]},
         )
+
+
+def sla_recompute_open_tickets(*, policy_id: int | None = None, chunk: int = 500) -> int:
+    """Recompute every open ticket (or, with `policy_id`, those whose SLA is under that
+    policy): after policies were added, re-ordered or changed, which otherwise reaches a
+    ticket only at its next event. One transaction per ticket; returns the count."""
+    tickets = Ticket.objects.filter(OPEN_Q)
+    if policy_id is not None:
+        tickets = tickets.filter(sla__policy_id=policy_id)
+    count, after = 0, 0
+    while True:
+        ids = list(tickets.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return count
+        for ticket in Ticket.objects.filter(pk__in=ids).order_by("pk"):
+            sla_recompute(ticket=ticket)
+            count += 1
+        after = ids[-1]

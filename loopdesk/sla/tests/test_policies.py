@@ -104,3 +104,22 @@ def test_invalid_update_changes_nothing(policies, changes):
     default.refresh_from_db()
     assert default.order == 2 and default.name == "Default"
     assert list(SlaTarget.objects.filter(policy=default).values_list("minutes", flat=True)) == [240]
+
+
+def test_new_policy_reaches_open_tickets_with_the_recompute_command(team_a, agent):
+    from django.core.management import call_command
+
+    from loopdesk.tickets.services.lifecycle import status_default
+
+    ticket = make_ticket(team=team_a)
+    solved = make_ticket(team=team_a)
+    ticket_update(
+        ticket=solved, actor=Actor.person(agent), changes={"status": status_default("solved")}
+    )
+    assert not TicketClock.objects.exists()  # no policy yet
+    sla_policy_create(name="Late arrival", targets=SLOW)
+    call_command("sla_recompute")
+    clock = TicketClock.objects.get(metric="first_response")
+    created = ticket.events.get(type="ticket.created").created_at
+    assert clock.ticket == ticket and clock.started_at == created
+    assert not TicketClock.objects.filter(ticket=solved).exists()  # closed history stays
