@@ -219,3 +219,30 @@ def test_notifications_page_rejects_a_bad_cursor_and_needs_login(agent_client, c
     assert agent_client.get(reverse("sla:notifications"), {"after": "!!"}).status_code == 422
     assert client.get(reverse("sla:notifications")).status_code == 302
     assert client.get(reverse("sla:bell")).status_code == 302
+
+
+def test_history_reads_sla_events_in_the_viewers_language_and_time_zone(team_a, policy):
+    from loopdesk.sla.services.scheduler import sla_tick
+
+    zh = factories.make_user(role=Role.AGENT, teams=[team_a], language="zh-hans")
+    ticket = factories.make_ticket(team=team_a)
+    due = timezone.now() - timedelta(minutes=5)
+    TicketClock.objects.create(
+        ticket=ticket,
+        metric=Metric.FIRST_RESPONSE,
+        policy=policy,
+        target_minutes=60,
+        business_hours=False,
+        state=ClockState.RUNNING,
+        started_at=due - timedelta(hours=1),
+        due_at=due,
+        warn_at=due - timedelta(minutes=15),
+    )
+    assert sla_tick().breaches == 1
+    html = login(zh).get(reverse("tickets:history", args=[ticket.number]), **HX)
+    text = html.content.decode()
+    assert "SLA 目标已超时" in text  # the event
+    assert "首次响应" in text  # the metric's label, not "first_response"
+    local = timezone.localtime(due, timezone=__import__("zoneinfo").ZoneInfo(zh.timezone))
+    assert local.strftime("%Y-%m-%d %H:%M") in text
+    assert "SLA policy: Gold" in text

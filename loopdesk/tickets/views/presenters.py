@@ -2,8 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from loopdesk.sla.constants import Metric
 
 from ..constants import CauseKind, Channel, Priority, TicketType
 from ..models import CustomFieldDefinition, TicketEvent
@@ -22,10 +26,20 @@ def _field_labels() -> dict[str, str]:
         "channel": _("Channel"),
         "parent": _("Follow-up of"),
         "mentioned": _("Mentioned"),
+        # SLA events (sla.started/warning/breached/…): which clock, and its times.
+        "metric": _("SLA target"),
+        "cycle": _("Cycle"),
+        "target_minutes": _("Target (minutes)"),
+        "due_at": _("Due"),
+        "warn_at": _("Warn at"),
+        "breached_at": _("Breached at"),
+        "policy": _("SLA policy"),
     }
 
 
-_CHOICES = {"priority": Priority, "type": TicketType, "channel": Channel}
+_CHOICES = {"priority": Priority, "type": TicketType, "channel": Channel, "metric": Metric}
+# SLA events store instants as ISO 8601 strings; shown in the viewer's time zone.
+_INSTANTS = {"due_at", "warn_at", "breached_at"}
 
 
 @dataclass
@@ -55,6 +69,10 @@ def display_value(name: str, value) -> str:
         return str(value.get("name") or "—")
     if isinstance(value, list):
         return ", ".join(display_value(name, v) for v in value) or "—"
+    if name in _INSTANTS and isinstance(value, str):
+        instant = parse_datetime(value)
+        if instant is not None and timezone.is_aware(instant):
+            return dateformat.format(timezone.localtime(instant), "Y-m-d H:i")
     choices = _CHOICES.get(name)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
