@@ -26,6 +26,7 @@ class ClockRow:
     due_at: datetime | None
     remaining_seconds: int | None  # running: wall time to due; paused: business time left
     overdue_seconds: int | None
+    business_left_seconds: int | None = None  # running business-hours clock: counted time left
 
 
 def ticket_clock_rows(*, ticket, now: datetime | None = None) -> list[ClockRow]:
@@ -38,6 +39,16 @@ def ticket_clock_rows(*, ticket, now: datetime | None = None) -> list[ClockRow]:
         .order_by("-started_at", "-cycle")[:PANEL_CLOCKS]
     )
     clocks.sort(key=lambda c: (c.metric, c.cycle))
+    # Time left in business time (the calendar's hours) for the running clocks, as the
+    # ticket API computes it: a Friday-evening deadline is hours of work, not of wall time.
+    business_left = {}
+    if any(c.state == ClockState.RUNNING and c.business_hours for c in clocks):
+        from .selectors import ticket_sla_clocks
+
+        business_left = {
+            (out["metric"], out["cycle"]): out["remaining_minutes"] * 60
+            for out in ticket_sla_clocks(ticket=ticket, now=now)
+        }
     rows = []
     for clock in clocks:
         target = clock.target_minutes * 60
@@ -69,6 +80,11 @@ def ticket_clock_rows(*, ticket, now: datetime | None = None) -> list[ClockRow]:
                 due_at=clock.due_at if clock.state == ClockState.RUNNING else None,
                 remaining_seconds=remaining,
                 overdue_seconds=overdue,
+                business_left_seconds=(
+                    business_left.get((clock.metric, clock.cycle))
+                    if clock.state == ClockState.RUNNING and clock.business_hours and remaining
+                    else None
+                ),
             )
         )
     return rows
