@@ -142,7 +142,11 @@ def _run_actions(
                             ticket=ticket, actor=actor, changes={"priority": ticket.priority - 1}
                         )
                 elif name == "set_team":
-                    team = Team.objects.filter(pk=action.get("team")).first()
+                    # A malformed id must not raise here: one poisoned policy would fail
+                    # every tick and hold back all other breaches.
+                    team_id = action.get("team")
+                    valid = isinstance(team_id, int) and not isinstance(team_id, bool)
+                    team = Team.objects.filter(pk=team_id).first() if valid else None
                     if team is None:
                         errors.append(f"set_team: team {action.get('team')!r} does not exist")
                     elif team.pk != ticket.team_id:

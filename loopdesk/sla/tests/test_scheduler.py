@@ -155,6 +155,9 @@ def test_a_failing_action_is_reported_and_the_others_still_run(ticket):
         escalation={
             "breach": [
                 {"action": "set_team", "team": 999999},
+                {"action": "set_team", "team": "abc"},
+                {"action": "notify", "to": ["everyone"]},
+                "not an action",
                 {"action": "teleport"},
                 {"action": "raise_priority"},  # already P1: nothing to raise
                 {"action": "add_tag", "tag": "late"},
@@ -164,7 +167,7 @@ def test_a_failing_action_is_reported_and_the_others_still_run(ticket):
     make_clock(ticket, policy, due_in=timedelta(minutes=-1))
     result = sla_tick(now=NOW)
     assert result.breaches == 1
-    assert len(result.action_errors) == 2
+    assert len(result.action_errors) == 4
     ticket.refresh_from_db()
     assert ticket.priority == 1
     assert list(ticket.tags.values_list("name", flat=True)) == ["late"]
