@@ -252,8 +252,9 @@ TICK_SECONDS = 20  # warnings and breaches fire within this (well under a minute
 
 def sla_scheduler_loop(*, interval: float = TICK_SECONDS, stop=None, once: bool = False) -> None:
     """Tick every `interval` seconds until `stop` (a threading.Event) is set. A full
-    batch means more is due: tick again at once. Database errors are logged and retried
-    at the next tick so a restart of the database does not end the loop."""
+    batch means more is due: tick again at once. Errors are logged and the next tick
+    retries, so neither a database restart nor one bad ticket ends the loop (which runs
+    as a thread inside `loopdesk worker` and would otherwise die silently)."""
     from django.db import DatabaseError, close_old_connections
 
     while True:
@@ -262,6 +263,9 @@ def sla_scheduler_loop(*, interval: float = TICK_SECONDS, stop=None, once: bool 
             result = sla_tick()
         except DatabaseError:
             logger.exception("sla tick failed; retrying at the next tick")
+            result = TickResult()
+        except Exception:  # noqa: BLE001 — the loop supervises ticks: one bad tick must not end it
+            logger.exception("sla tick crashed; retrying at the next tick")
             result = TickResult()
         if once:
             return

@@ -97,3 +97,24 @@ def test_loopdesk_worker_fires_breaches_and_sends_the_email_through_the_queue(
     assert list(ticket.tags.values_list("name", flat=True)) == ["late-worker"]
     assert "SLA target breached" in output, output[-3000:]
     assert agent.email in output
+
+
+def test_scheduler_loop_survives_a_crashing_tick(monkeypatch, db):
+    """One bad tick (any exception) is logged and the loop ticks again."""
+    import threading
+
+    from loopdesk.sla.services import scheduler
+
+    stop = threading.Event()
+    calls = []
+
+    def flaky_tick():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("bad ticket data")
+        stop.set()
+        return scheduler.TickResult()
+
+    monkeypatch.setattr(scheduler, "sla_tick", flaky_tick)
+    scheduler.sla_scheduler_loop(interval=0.01, stop=stop)
+    assert len(calls) == 2
