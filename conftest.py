@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache import cache
 
 from loopdesk.accounts.models import Role
+from loopdesk.sla import config_cache
 from loopdesk.tickets.tests import factories
 
 
@@ -43,3 +45,13 @@ def technician(db):
 @pytest.fixture
 def ticket(team_a):
     return factories.make_ticket(team=team_a, subject="打印机无法打印 Printer broken")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: database rollbacks between tests would
+    otherwise leave compiled SLA policies or rate-limit counters of an earlier test."""
+    cache.clear()
+    config_cache.reset()
+    yield
+    config_cache.reset()

@@ -21,6 +21,7 @@ from loopdesk.core.exceptions import Conflict, ValidationFailed
 from loopdesk.tickets.models import Ticket
 
 from ..calendars import END_OF_DAY, add_business_minutes, parse_wall_time, spec_for
+from ..config_cache import sla_config_changed
 from ..constants import ClockState, ExceptionKind
 from ..models import BusinessCalendar, CalendarException, CalendarInterval, TicketClock
 from ..presets import (
@@ -121,6 +122,7 @@ def parse_interval_strings(pairs: Iterable, *, field: str) -> list[tuple[time, t
 
 def _store_intervals(calendar: BusinessCalendar, intervals: list[WeeklyInterval]) -> None:
     CalendarInterval.objects.filter(calendar=calendar).delete()
+    sla_config_changed()  # bulk writes send no signals
     CalendarInterval.objects.bulk_create(
         CalendarInterval(calendar=calendar, weekday=i.weekday, start=i.start, end=i.end)
         for i in intervals
@@ -269,6 +271,7 @@ def calendar_load_china_preset(*, calendar: BusinessCalendar, year: int) -> list
                 "date", flat=True
             )
         )
+        sla_config_changed()  # bulk writes send no signals
         CalendarException.objects.bulk_create(
             CalendarException(
                 calendar=calendar,

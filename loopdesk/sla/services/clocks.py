@@ -24,6 +24,7 @@ from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
 from loopdesk.tickets.models.ticket import OPEN_Q
 
+from .. import config_cache
 from ..calendars import ALWAYS_OPEN, spec_for
 from ..clocks import (
     FOLDED_TYPES,
@@ -98,6 +99,23 @@ def active_policies() -> list[SlaPolicy]:
     )
 
 
+def _rules_for(policies: list[SlaPolicy]) -> tuple[PolicyRule, ...]:
+    cached, rules = compiled_policies()
+    if [p.pk for p in cached] == [p.pk for p in policies]:
+        return rules
+    return tuple(policy_rule(p) for p in policies)
+
+
+def compiled_policies() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...]]:
+    """Active policies and their compiled rules, cached per configuration version."""
+
+    def build() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...]]:
+        policies = active_policies()
+        return policies, tuple(policy_rule(p) for p in policies)
+
+    return config_cache.compiled(build)
+
+
 def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
     contact = (
         Contact.objects.select_related("organization")
@@ -108,7 +126,7 @@ def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
         contact.organization is not None and contact.organization.tier == Tier.VIP
     )
     return Context(
-        policies=tuple(policy_rule(p) for p in policies),
+        policies=_rules_for(policies),
         status_categories=dict(Status.objects.values_list("pk", "category")),
         organization=ticket.organization_id,
         tier=Tier.VIP if vip else Tier.STANDARD,
@@ -140,7 +158,7 @@ def sla_apply_events(*, ticket: Ticket, event_type: str | None = None) -> Ticket
         return None
     with transaction.atomic(savepoint=False):  # joins the caller's transaction
         sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
-        policies = active_policies()
+        policies, _rules = compiled_policies()
         if sla is None and not policies:
             return None  # SLA unused: nothing to keep; a later fold starts from the first event
         return _fold_and_store(ticket, sla, policies, from_scratch=False)
@@ -154,7 +172,7 @@ def sla_recompute(*, ticket: Ticket) -> TicketSla | None:
         # meanwhile would otherwise fold its events into a state this then overwrites.
         ticket = ticket_lock(ticket_id=ticket.pk)
         sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
-        return _fold_and_store(ticket, sla, active_policies(), from_scratch=True)
+        return _fold_and_store(ticket, sla, compiled_policies()[0], from_scratch=True)
 
 
 def _fold_and_store(

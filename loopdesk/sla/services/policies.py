@@ -13,6 +13,7 @@ from loopdesk.customers.models import Tier
 from loopdesk.tickets.constants import Channel, Priority, StatusCategory, TicketType
 
 from ..calendars import spec_for
+from ..config_cache import sla_config_changed
 from ..constants import Metric
 from ..matching import CONDITION_KEYS
 from ..models import BusinessCalendar, SlaPolicy, SlaTarget
@@ -172,6 +173,7 @@ def check_calendar(calendar: BusinessCalendar | None) -> None:
 
 def _write_targets(policy: SlaPolicy, targets: list[TargetSpec]) -> None:
     policy.targets.all().delete()
+    sla_config_changed()  # bulk writes send no signals
     SlaTarget.objects.bulk_create(
         SlaTarget(
             policy=policy,
