@@ -3,6 +3,8 @@ every change to them must go through the services so that it is recorded as an e
 
 from django.contrib import admin
 
+from loopdesk.core.admin_base import ReadOnlyAdmin
+
 from .models import (
     Attachment,
     Category,
@@ -14,17 +16,6 @@ from .models import (
     Ticket,
     TicketEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Status)
