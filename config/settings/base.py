@@ -200,4 +200,5 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 25
 LOOPDESK_PAGE_SIZE = 25
-LOOPDESK_API_RATE_LIMIT = env_int("LOOPDESK_API_RATE_LIMIT", 600)  # requests per minute per key
+LOOPDESK_API_RATE_LIMIT = env_int("LOOPDESK_API_RATE_LIMIT", 600)  # requests per window per key
+LOOPDESK_API_RATE_WINDOW = 60  # seconds (fixed windows)

@@ -36,3 +36,6 @@ INSTALLED_APPS = [a for a in INSTALLED_APPS if a not in ("django_rq", "django_ta
 INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
+
+# A rate-limit window no test can straddle (a minute boundary made limit tests flaky).
+LOOPDESK_API_RATE_WINDOW = 86_400

@@ -68,7 +68,9 @@ class ApiKeyAuth(HttpBearer):
         if api_key is None:
             return None  # ninja answers 401
         state = ratelimit.hit(
-            bucket=f"apikey:{api_key.prefix}", limit=settings.LOOPDESK_API_RATE_LIMIT
+            bucket=f"apikey:{api_key.prefix}",
+            limit=settings.LOOPDESK_API_RATE_LIMIT,
+            window=settings.LOOPDESK_API_RATE_WINDOW,
         )
         setattr(request, RATELIMIT_ATTR, state)
         if not state.allowed:
