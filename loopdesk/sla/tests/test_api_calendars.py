@@ -8,6 +8,7 @@ from loopdesk.accounts.models import ApiScope
 from loopdesk.accounts.services import api_key_create
 from loopdesk.sla.models import BusinessCalendar, CalendarException, CalendarInterval, SlaPolicy
 from loopdesk.sla.presets import preset_years_missing
+from loopdesk.sla.tests.years import UNSUPPORTED_YEAR
 from tests.api.conftest import ApiClient, assert_problem
 
 WEEK = [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]
@@ -205,9 +206,11 @@ def test_exceptions_endpoints(as_admin, china):
 
 def test_preset_missing_year_and_out_of_range(as_admin, china):
     body = assert_problem(
-        as_admin.post(f"/calendars/{china['id']}/china-preset", {"year": 2027}), 400, "year"
+        as_admin.post(f"/calendars/{china['id']}/china-preset", {"year": UNSUPPORTED_YEAR}),
+        400,
+        "year",
     )
-    assert "2027" in body["detail"]
+    assert str(UNSUPPORTED_YEAR) in body["detail"]
     assert_problem(as_admin.post(f"/calendars/{china['id']}/china-preset", {"year": 99999}), 400)
     assert not CalendarException.objects.exists()
 

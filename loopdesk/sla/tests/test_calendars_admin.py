@@ -7,11 +7,11 @@ import pytest
 from django.apps import apps
 from django.contrib import admin as admin_site
 from django.urls import reverse
-from django.utils import timezone
 
 from loopdesk.sla.models import BusinessCalendar, CalendarException, SlaPolicy, SlaTarget
 from loopdesk.sla.presets import PRESET_SOURCE, preset_years_missing
 from loopdesk.sla.services.calendars import WeeklyInterval, calendar_create
+from loopdesk.sla.tests.years import UNSUPPORTED_YEAR
 
 HOST = {"HTTP_HOST": "127.0.0.1"}
 SLA_MODELS = list(apps.get_app_config("sla").get_models())
@@ -118,7 +118,15 @@ def test_policy_without_targets_is_refused(client, admin):
     assert SlaTarget.objects.get().minutes == 60
 
 
-def test_china_preset_action_and_missing_year_warning(client, admin, calendar):
+def test_china_preset_action_and_missing_year_warning(client, admin, calendar, monkeypatch):
+    # The admin's "today": late in the last year the installed chinesecalendar covers.
+    import types
+    from datetime import date
+
+    from loopdesk.sla import admin as sla_admin
+
+    today = date(UNSUPPORTED_YEAR - 1, 11, 22)
+    monkeypatch.setattr(sla_admin, "timezone", types.SimpleNamespace(localdate=lambda: today))
     client.force_login(admin)
     url = reverse("admin:sla_businesscalendar_changelist")
     response = client.post(
@@ -131,9 +139,8 @@ def test_china_preset_action_and_missing_year_warning(client, admin, calendar):
     texts = [str(m) for m in response.context["messages"]]
     loaded = CalendarException.objects.filter(calendar=calendar, source=PRESET_SOURCE)
     assert loaded.exists()
-    missing = preset_years_missing(timezone.localdate())
-    # In late 2026 with chinesecalendar 1.11 (no 2027 data yet) this is the warning case.
-    assert missing, "expected a year without data; pin chinesecalendar or update this test"
+    missing = preset_years_missing(today)
+    assert missing == [UNSUPPORTED_YEAR]
     assert any(str(missing[0]) in t and "chinesecalendar" in t for t in texts), texts
     # The change page warns too.
     page = client.get(reverse("admin:sla_businesscalendar_change", args=[calendar.pk]), **HOST)

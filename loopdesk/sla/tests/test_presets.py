@@ -25,6 +25,7 @@ from loopdesk.sla.services.calendars import (
     calendar_load_china_preset,
     calendar_with_hours,
 )
+from loopdesk.sla.tests.years import UNSUPPORTED_YEAR
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -61,8 +62,8 @@ def test_cross_check_lists_a_disagreement():
 
 
 def test_next_year_missing_is_reported():
-    # chinesecalendar 1.11 has 2025 and 2026 but not 2027 (published around November).
-    assert preset_years_missing(date(2026, 11, 22)) == [2027]
+    # Late in the last year with data, the next year's data is missing.
+    assert preset_years_missing(date(UNSUPPORTED_YEAR - 1, 11, 22)) == [UNSUPPORTED_YEAR]
     assert preset_years_missing(date(2025, 6, 1)) == []
 
 
@@ -112,9 +113,9 @@ def test_reload_replaces_preset_rows_and_keeps_manual_ones(china_calendar):
 
 def test_load_missing_year_is_a_clear_error_and_saves_nothing(china_calendar):
     with pytest.raises(ValidationFailed) as exc:
-        calendar_load_china_preset(calendar=china_calendar, year=2027)
+        calendar_load_china_preset(calendar=china_calendar, year=UNSUPPORTED_YEAR)
     assert exc.value.field == "year"
-    assert "2027" in exc.value.message
+    assert str(UNSUPPORTED_YEAR) in exc.value.message
     assert not CalendarException.objects.exists()
 
 
@@ -159,7 +160,7 @@ def test_command_default_years_and_check(china_calendar):
     [
         ({"calendar": "Nope"}, "No business calendar"),
         ({}, "--calendar"),
-        ({"calendar": "China 9-18", "years": [2027]}, "2027"),
+        ({"calendar": "China 9-18", "years": [UNSUPPORTED_YEAR]}, str(UNSUPPORTED_YEAR)),
     ],
     ids=["unknown-calendar", "no-calendar", "missing-year"],
 )
