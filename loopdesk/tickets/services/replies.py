@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,13 +72,15 @@ def mentioned_users(text: str) -> list[User]:
     handles = {h.lower().rstrip(".") for h in MENTION.findall(text or "")}
     if not handles:
         return []
-    staff = User.objects.filter(is_active=True).exclude(role=Role.TECHNICIAN)
-    matches = []
-    for handle in list(handles)[:20]:
-        user = staff.filter(email__istartswith=f"{handle}@").first()
-        if user is not None:
-            matches.append(user)
-    return matches
+    wanted = sorted(handles)[:20]
+    any_handle = Q()
+    for handle in wanted:
+        any_handle |= Q(email__istartswith=f"{handle}@")
+    staff = User.objects.filter(any_handle, is_active=True).exclude(role=Role.TECHNICIAN)
+    by_handle: dict[str, User] = {}
+    for user in staff:  # default ordering, first match wins (as .first() per handle did)
+        by_handle.setdefault(user.handle.lower(), user)
+    return [by_handle[h] for h in wanted if h in by_handle]
 
 
 def _enqueue_mention_notifications(message_id: int) -> None:
