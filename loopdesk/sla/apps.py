@@ -10,6 +10,8 @@ class SlaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from loopdesk.tickets.models import Status
+
         from . import models
 
         # Cache invalidation only (no domain logic): compiled policies are rebuilt after
@@ -20,6 +22,7 @@ class SlaConfig(AppConfig):
             models.BusinessCalendar,
             models.CalendarInterval,
             models.CalendarException,
+            Status,  # the fold maps statuses to categories
         ):
             post_save.connect(
                 _config_changed, sender=model, dispatch_uid=f"sla-config-{model.__name__}"

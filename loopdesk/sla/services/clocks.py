@@ -100,18 +100,20 @@ def active_policies() -> list[SlaPolicy]:
 
 
 def _rules_for(policies: list[SlaPolicy]) -> tuple[PolicyRule, ...]:
-    cached, rules = compiled_policies()
+    cached, rules, _categories = compiled_policies()
     if [p.pk for p in cached] == [p.pk for p in policies]:
         return rules
     return tuple(policy_rule(p) for p in policies)
 
 
-def compiled_policies() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...]]:
-    """Active policies and their compiled rules, cached per configuration version."""
+def compiled_policies() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...], dict[int, str]]:
+    """Active policies, their compiled rules and the status -> category map, cached per
+    configuration version (statuses bump it too: see SlaConfig.ready)."""
 
-    def build() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...]]:
+    def build() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...], dict[int, str]]:
         policies = active_policies()
-        return policies, tuple(policy_rule(p) for p in policies)
+        categories = dict(Status.objects.values_list("pk", "category"))
+        return policies, tuple(policy_rule(p) for p in policies), categories
 
     return config_cache.compiled(build)
 
@@ -127,7 +129,7 @@ def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
     )
     return Context(
         policies=_rules_for(policies),
-        status_categories=dict(Status.objects.values_list("pk", "category")),
+        status_categories=compiled_policies()[2],
         organization=ticket.organization_id,
         tier=Tier.VIP if vip else Tier.STANDARD,
         initial_type=ticket.type,
@@ -158,7 +160,7 @@ def sla_apply_events(*, ticket: Ticket, event_type: str | None = None) -> Ticket
         return None
     with transaction.atomic(savepoint=False):  # joins the caller's transaction
         sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
-        policies, _rules = compiled_policies()
+        policies = compiled_policies()[0]
         if sla is None and not policies:
             return None  # SLA unused: nothing to keep; a later fold starts from the first event
         return _fold_and_store(ticket, sla, policies, from_scratch=False)
