@@ -39,3 +39,13 @@ def agents_active() -> QuerySet[User]:
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
     return Team.objects.all().order_by("name")
+
+
+def default_team_for(user: User) -> Team | None:
+    """The team a ticket created by `user` lands in when none is chosen: an agent's first
+    team, so they can still see what they created (agents do not see the team-less triage
+    queue); None for supervisors and admins, who do."""
+    if user.role not in (Role.AGENT, Role.TECHNICIAN):
+        return None
+    team_ids = user_team_ids(user)
+    return Team.objects.filter(pk=team_ids[0]).first() if team_ids else None

@@ -224,3 +224,18 @@ def test_closed_ticket_rejects_a_reply_clearly(api_as, agent, ticket):
         api.post(f"/tickets/{ticket.number}/messages", {"kind": "reply", "body_text": "x"}), 400
     )
     assert Message.objects.count() == before
+
+
+def test_agent_without_team_id_gets_own_team_and_can_read_it(api_as, agent, supervisor, team_a):
+    """An agent does not see the team-less triage queue: a ticket it creates without a
+    team lands in its own team, so the next read is not a 404. Supervisors keep triage."""
+    body = {"subject": "发票抬头错误", "requester": {"email": "zhao@example.com"}, "body_text": "x"}
+    agent_api = api_as(agent)
+    created = agent_api.post("/tickets", body)
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    assert Ticket.objects.get(number=number).team == team_a
+    assert agent_api.get(f"/tickets/{number}").status_code == 200
+
+    by_supervisor = api_as(supervisor).post("/tickets", body).json()["number"]
+    assert Ticket.objects.get(number=by_supervisor).team is None

@@ -6,6 +6,7 @@ from ninja import Header, Query, Router
 
 from loopdesk.accounts.api_auth import TICKETS_READ, TICKETS_WRITE, principal, require_scope
 from loopdesk.accounts.models import ApiScope
+from loopdesk.accounts.selectors import default_team_for
 from loopdesk.channels.intake import InboundMessage, SenderIdentity, intake_message
 from loopdesk.core.api_common import PageQuery, page_body
 from loopdesk.core.exceptions import PermissionDenied, ValidationFailed
@@ -108,7 +109,11 @@ def _inbound(user, payload: TicketIn) -> InboundMessage:
     fields = TicketFields(
         priority=Priority.P3 if payload.priority is None else payload.priority,
         type=payload.type or TicketType.QUESTION,
-        team=resolve_team(user, payload.team_id),
+        team=(
+            resolve_team(user, payload.team_id)
+            if payload.team_id is not None
+            else default_team_for(user)
+        ),
         assignee=resolve_assignee(payload.assignee_id),
         tags=payload.tags,
         custom_fields=payload.custom_fields,
