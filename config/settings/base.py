@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "loopdesk.tickets",
     "loopdesk.channels",
     "loopdesk.sla",
+    "loopdesk.routing",
+    "loopdesk.automation",
+    "loopdesk.knowledge",
+    "loopdesk.portal",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ which could not know why something changed.
 from dataclasses import dataclass
 from typing import Any
 
+from . import hooks
 from .constants import CauseKind
 from .models import Message, Ticket, TicketEvent, TicketEventType
 
@@ -59,6 +60,7 @@ def record(
     changes: dict | None = None,
     message: Message | None = None,
 ) -> TicketEvent:
+    TicketEventType(type)  # an unknown type is a programming error: fail loudly
     event = TicketEvent.objects.create(
         ticket=ticket,
         type=type,
@@ -75,6 +77,7 @@ def record(
         from loopdesk.sla.services.clocks import sla_apply_events
 
         sla_apply_events(ticket=ticket, event_type=str(type))
+    hooks.note_event(ticket_id=ticket.pk, event_id=event.pk, type=str(type))
     return event
 
 
@@ -97,4 +100,7 @@ def record_many(*, items: list[tuple[Ticket, str, Actor, dict]]) -> list[TicketE
                 changes=changes or {},
             )
         )
-    return TicketEvent.objects.bulk_create(rows)
+    created = TicketEvent.objects.bulk_create(rows)
+    for event in created:
+        hooks.note_event(ticket_id=event.ticket_id, event_id=event.pk, type=event.type)
+    return created

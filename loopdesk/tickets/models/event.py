@@ -39,7 +39,9 @@ class TicketEvent(models.Model):
     """
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=50, choices=TicketEventType.choices)
+    # Validated by TicketEventType in code, not by `choices`: apps add event types
+    # (automation, routing, email, CSAT) without a migration of this table.
+    type = models.CharField(max_length=50)
     created_at = models.DateTimeField(auto_now_add=True)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -66,3 +68,9 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} on {self.ticket_id}"
+
+    def get_type_display(self) -> str:
+        try:
+            return str(TicketEventType(self.type).label)
+        except ValueError:
+            return self.type
