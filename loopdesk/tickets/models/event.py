@@ -30,6 +30,7 @@ class TicketEventType(models.TextChoices):
     SLA_WARNING = "sla.warning", _("warned that an SLA target is near")
     SLA_BREACHED = "sla.breached", _("breached an SLA target")
     SLA_ESCALATED = "sla.escalated", _("escalated the ticket")
+    CSAT_RECEIVED = "csat.received", _("received a satisfaction rating")
 
 
 class TicketEvent(models.Model):
