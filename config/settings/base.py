@@ -179,9 +179,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOOPDESK_MAX_REQUEST_BYTES", 12 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOOPDESK_MAX_ATTACHMENT_BYTES = env_int("LOOPDESK_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 
-# --- Email (outbound channel arrives with the email issue; console locally)
+# --- Email (docs/channels/email.md). Mailboxes with their own SMTP settings send through
+# those; everything else through EMAIL_BACKEND (console locally, SMTP via EMAIL_HOST...).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@loopdesk.localhost")
+# Domain of our Message-IDs (and of reply addresses without a mailbox).
+LOOPDESK_MAIL_DOMAIN = env_str("LOOPDESK_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2])
+LOOPDESK_EMAIL_MAX_BYTES = env_int("LOOPDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# A customer reply to a closed ticket opens a linked follow-up ("followup") or is added to
+# the closed ticket as an internal note for an agent to act on ("note"); closed is final.
+LOOPDESK_EMAIL_CLOSED_REPLY = env_str("LOOPDESK_EMAIL_CLOSED_REPLY", "followup")
+# Caps on automatic mail (acknowledgements, notices, rule mails) per hour.
+LOOPDESK_EMAIL_AUTO_PER_RECIPIENT_HOUR = env_int("LOOPDESK_EMAIL_AUTO_PER_RECIPIENT_HOUR", 5)
+LOOPDESK_EMAIL_AUTO_PER_TICKET_HOUR = env_int("LOOPDESK_EMAIL_AUTO_PER_TICKET_HOUR", 5)
+LOOPDESK_EMAIL_SEND_ATTEMPTS = env_int("LOOPDESK_EMAIL_SEND_ATTEMPTS", 5)
+LOOPDESK_ENCRYPTION_KEY = env_str("LOOPDESK_ENCRYPTION_KEY", "")
+# Inbound provider webhooks (django-anymail): basic-auth secret "user:password" and the
+# provider's signing key. The webhook URLs answer 404 until a secret is set.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_str("LOOPDESK_INBOUND_WEBHOOK_SECRET", "") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY", "") or None,
+}
 
 # --- Logging: structured-enough lines to stderr and a file in the data dir.
 LOGGING = {

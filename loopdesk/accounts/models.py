@@ -45,6 +45,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     signature = models.TextField(_("signature"), blank=True)
+    notify_assigned = models.BooleanField(
+        _("email me when a ticket is assigned to me"), default=True
+    )
+    notify_mentioned = models.BooleanField(_("email me when I am @mentioned"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=dj_timezone.now)
