@@ -2,6 +2,7 @@
 
 loopdesk migrate | serve [--host H --port P] [--dev] | worker [--no-sla-scheduler] | demo
 loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
+loopdesk ingest-email PATH|- [--mailbox ADDRESS]
 loopdesk manage <any Django management command>
 """
 
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None) -> None:
         _worker(rest)
     elif command == "manage":
         _django(rest)
+    elif command == "ingest-email":
+        _django(["ingest_email", *rest])
     elif command in ("migrate", "demo", "createadmin", "apikey", "search_reindex"):
         _django([command, *rest])
     else:

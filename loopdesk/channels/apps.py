@@ -6,3 +6,10 @@ class ChannelsConfig(AppConfig):
     name = "loopdesk.channels"
     label = "loopdesk_channels"  # "channels" would clash with Django Channels
     verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        from loopdesk.tickets import hooks
+
+        from .email.reactions import on_ticket_change
+
+        hooks.subscribe("email-outbound", on_ticket_change, order=30)

@@ -65,6 +65,7 @@ class InboundMessage:
     strict: bool = False  # forms and API reject an over-long subject instead of truncating
     # Imports only (API scope tickets:import): when the message was really received.
     occurred_at: datetime | None = None
+    channel_meta: dict = field(default_factory=dict)  # e.g. the mail thread rule
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
         attachments=inbound.attachments,
         external_id=inbound.external_id,
         raw_ref=inbound.raw_ref,
+        channel_meta=inbound.channel_meta,
     )
     ticket.refresh_from_db()
     return IntakeResult(ticket=ticket, message=message, created=created, duplicate=False)

@@ -30,6 +30,13 @@ class TicketEventType(models.TextChoices):
     SLA_WARNING = "sla.warning", _("warned that an SLA target is near")
     SLA_BREACHED = "sla.breached", _("breached an SLA target")
     SLA_ESCALATED = "sla.escalated", _("escalated the ticket")
+    RULE_APPLIED = "automation.rule_applied", _("applied a rule")
+    MACRO_APPLIED = "automation.macro_applied", _("applied a macro")
+    RULE_LOOP_CAPPED = "automation.loop_capped", _("stopped rules running in a loop")
+    EMAIL_AUTO_REPLY = "email.auto_reply", _("received an automatic reply")
+    EMAIL_BOUNCED = "email.bounced", _("received a bounce: mail was not delivered")
+    EMAIL_DELIVERY_FAILED = "email.delivery_failed", _("could not send an email")
+    ROUTING_DECISION = "routing.decision", _("routed the ticket")
     CSAT_RECEIVED = "csat.received", _("received a satisfaction rating")
 
 

@@ -33,6 +33,9 @@ class Message(BaseModel):
     raw_ref = models.CharField(
         max_length=255, blank=True, help_text="Storage key of the raw payload (e.g. the .eml)."
     )
+    # What the channel knows about this message, shown with it without another query:
+    # e.g. {"thread_rule": "headers"} for mail, {"delivery": "failed", "error": "..."}.
+    channel_meta = models.JSONField(default=dict, blank=True)
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in", through="tickets.Mention"
     )

@@ -103,6 +103,7 @@ def message_add(
     external_id: str | None = None,
     raw_ref: str = "",
     set_status: Status | None = None,
+    channel_meta: dict | None = None,
 ) -> Message:
     """Add one message and apply its lifecycle effects in the same transaction.
 
@@ -151,6 +152,7 @@ def message_add(
             body_html=body_html,
             external_id=external_id,
             raw_ref=raw_ref,
+            channel_meta=channel_meta or {},
         )
         _store_attachments(locked, message, attachments)
         search.index_message(message)
