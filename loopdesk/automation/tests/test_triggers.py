@@ -1,0 +1,191 @@
+"""Triggers through the ticket hooks: events, conditions, order, stop, loop guard."""
+
+import pytest
+
+from loopdesk.automation.constants import Outcome
+from loopdesk.automation.models import RuleExecution
+from loopdesk.channels.intake import InboundMessage, SenderIdentity, intake_message
+from loopdesk.tickets.events import Actor
+from loopdesk.tickets.models import TicketEvent
+from loopdesk.tickets.services import message_add, ticket_update
+from loopdesk.tickets.tests import factories
+
+from .helpers import trigger
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _mail(subject, text="hello", email="buyer@example.com"):
+    return intake_message(
+        InboundMessage(
+            channel="email",
+            subject=subject,
+            text=text,
+            sender=SenderIdentity(kind="email", value=email, name="Buyer"),
+        )
+    ).ticket
+
+
+def test_invoice_mail_goes_to_finance(admin):
+    # given the rule "Mail containing 发票 or invoice goes to the Finance team"
+    finance = factories.make_team("Finance")
+    trigger(
+        admin,
+        "Invoices to Finance",
+        events=["created"],
+        all=[{"field": "channel", "op": "is", "value": "email"}],
+        any=[
+            {"field": "subject_or_message", "op": "contains", "value": "发票"},
+            {"field": "subject_or_message", "op": "contains", "value": "invoice"},
+        ],
+        actions=[{"type": "assign_team", "team_id": finance.pk}],
+    )
+    # when mails arrive through intake
+    chinese = _mail("请开具发票", "订单 123")
+    english = _mail("Question", "Please send the INVOICE for order 9")
+    other = _mail("Printer broken", "It jams")
+    # then
+    chinese.refresh_from_db()
+    english.refresh_from_db()
+    other.refresh_from_db()
+    assert chinese.team_id == finance.pk
+    assert english.team_id == finance.pk
+    assert other.team_id is None
+    event = TicketEvent.objects.get(ticket=chinese, type="ticket.team_changed")
+    assert event.cause_kind == "rule" and event.cause_ref == "Rule: Invoices to Finance"
+    applied = TicketEvent.objects.get(ticket=chinese, type="automation.rule_applied")
+    assert applied.changes["rule"][1]["name"] == "Invoices to Finance"
+    assert RuleExecution.objects.filter(outcome=Outcome.APPLIED).count() == 2
+
+
+def test_order_and_stop_processing(admin):
+    trigger(
+        admin,
+        "first",
+        events=["created"],
+        actions=[{"type": "add_tags", "tags": ["one"]}],
+        order=1,
+        stop_processing=True,
+    )
+    trigger(
+        admin,
+        "second",
+        events=["created"],
+        actions=[{"type": "add_tags", "tags": ["two"]}],
+        order=2,
+    )
+    ticket = _mail("Hi")
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["one"]
+
+
+def test_later_rules_see_earlier_changes(admin):
+    trigger(
+        admin,
+        "p1",
+        events=["created"],
+        actions=[{"type": "set_field", "field": "priority", "value": 1}],
+        order=1,
+    )
+    trigger(
+        admin,
+        "urgent tag",
+        events=["created"],
+        all=[{"field": "priority", "op": "is", "value": 1}],
+        actions=[{"type": "add_tags", "tags": ["urgent"]}],
+        order=2,
+    )
+    ticket = _mail("Hi")
+    assert list(ticket.tags.values_list("name", flat=True)) == ["urgent"]
+
+
+def test_loop_guard_two_rules_ping_pong(admin, settings):
+    # Rule A sets P1 when priority changes to P2; rule B sets P2 when it changes to P1.
+    settings.LOOPDESK_AUTOMATION_HOURLY_CAP = 5
+    trigger(
+        admin,
+        "A",
+        events=["field_changed"],
+        all=[{"field": "priority", "op": "changed_to", "value": 2}],
+        actions=[{"type": "set_field", "field": "priority", "value": 1}],
+    )
+    trigger(
+        admin,
+        "B",
+        events=["field_changed"],
+        all=[{"field": "priority", "op": "changed_to", "value": 1}],
+        actions=[{"type": "set_field", "field": "priority", "value": 2}],
+    )
+    ticket = factories.make_ticket()
+    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 2})
+    # A fires (P1), B fires on A's change (P2), A may not fire again in this chain.
+    ticket.refresh_from_db()
+    assert ticket.priority == 2
+    names = list(
+        RuleExecution.objects.filter(ticket=ticket)
+        .order_by("pk")
+        .values_list("rule__name", flat=True)
+    )
+    assert names == ["A", "B"]
+
+
+def test_rule_does_not_react_to_its_own_change(admin):
+    trigger(
+        admin,
+        "bump",
+        events=["updated"],
+        all=[{"field": "priority", "op": "greater_than", "value": 1}],
+        actions=[
+            {"type": "set_field", "field": "priority", "value": 1},
+            {"type": "add_tags", "tags": ["x"]},
+        ],
+    )
+    ticket = factories.make_ticket()
+    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"type": "incident"})
+    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 4})
+    assert RuleExecution.objects.filter(ticket=ticket).count() == 2  # once per person change
+
+
+def test_hourly_cap_alerts(admin, settings):
+    settings.LOOPDESK_AUTOMATION_HOURLY_CAP = 2
+    trigger(
+        admin,
+        "note every reply",
+        events=["customer_replied"],
+        actions=[{"type": "add_tags", "tags": ["seen"]}],
+    )
+    result = factories.make_intake()
+    ticket = result.ticket
+    for i in range(3):
+        message_add(
+            ticket=ticket,
+            actor=Actor.channel("email", contact=ticket.contact),
+            kind="reply",
+            body_text=f"again {i}",
+            author_contact=ticket.contact,
+        )
+    outcomes = list(
+        RuleExecution.objects.filter(ticket=ticket).order_by("pk").values_list("outcome", flat=True)
+    )
+    assert outcomes == ["applied", "applied", "capped", "capped"]
+    assert TicketEvent.objects.filter(ticket=ticket, type="automation.loop_capped").count() == 1
+
+
+def test_failed_action_changes_nothing_and_is_logged(admin):
+    trigger(
+        admin,
+        "assign outsider",
+        events=["created"],
+        actions=[
+            {"type": "set_field", "field": "priority", "value": 1},
+            {
+                "type": "assign_agent",
+                "user_id": factories.make_user(teams=[factories.make_team()]).pk,
+            },
+        ],
+    )
+    team = factories.make_team()
+    ticket = factories.make_ticket(team=team)
+    ticket.refresh_from_db()
+    assert ticket.priority == 3 and ticket.assignee_id is None
+    execution = RuleExecution.objects.get(ticket=ticket)
+    assert execution.outcome == "failed" and "not a member" in execution.error
