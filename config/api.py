@@ -14,6 +14,8 @@ from loopdesk.accounts.api_auth import RATELIMIT_ATTR
 from loopdesk.core import ratelimit
 from loopdesk.core.api_errors import install_problem_handlers, problem
 from loopdesk.customers.api import router as customers_router
+from loopdesk.portal.api import router as portal_router
+from loopdesk.routing.api import router as routing_router
 from loopdesk.sla.api.calendars import router as sla_calendars_router
 from loopdesk.sla.api.policies import router as sla_policies_router
 from loopdesk.tickets.api import router as tickets_router
@@ -101,3 +103,5 @@ api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", sla_policies_router)
 api.add_router("", sla_calendars_router)
+api.add_router("", portal_router)
+api.add_router("", routing_router)

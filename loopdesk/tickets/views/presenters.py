@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from loopdesk.routing import display as routing_display
 from loopdesk.sla.constants import Metric
 
 from ..constants import CauseKind, Channel, Priority, TicketType
@@ -61,6 +62,8 @@ class EventRow:
 def display_value(name: str, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if name in routing_display.FORMATTERS:  # routing.decision: candidates, scores, why
+        return routing_display.FORMATTERS[name](value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dict):
@@ -98,6 +101,7 @@ def event_rows(
     events: list[TicketEvent], definitions: list[CustomFieldDefinition]
 ) -> list[EventRow]:
     labels = _field_labels()
+    labels.update(routing_display.labels())
     labels.update({d.key: d.display_label for d in definitions})
     rows = []
     for event in events:
