@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("loopdesk.accounts.urls")),
     path("customers/", include("loopdesk.customers.urls")),
     path("tickets/", include("loopdesk.tickets.urls")),
+    path("portal/", include("loopdesk.portal.urls")),
     path("", include("loopdesk.sla.urls")),
+    path("", include("loopdesk.knowledge.urls")),
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False), name="home"),
 ]

@@ -4,6 +4,8 @@ Semantics (both databases): a group (ticket) matches when every term matches at 
 one of its documents; different terms may match different documents (the subject and
 any message). A term given as several alternatives matches when any alternative does.
 Score: for each term, the best-scoring document of the group; summed over terms.
+With `min_terms` (the "any" mode of suggestions), a group matching at least that many
+terms qualifies; groups matching more terms come first, then by score.
 
 A term of several space-separated words is a phrase: the words adjacent, in order.
 
@@ -25,11 +27,26 @@ _SQLITE_RANK = f"bm25({TITLE_WEIGHT}, 1.0)"  # columns: title_tokens, tokens
 
 
 def group_ids(
-    *, alternatives: list[list[str]], kinds: tuple[str, ...], public_only: bool, limit: int
+    *,
+    alternatives: list[list[str]],
+    kinds: tuple[str, ...],
+    public_only: bool,
+    limit: int,
+    min_terms: int | None = None,
 ) -> list[int]:
-    """Matching group ids, best first; ties go to the newest (highest) id."""
+    """Matching group ids, best first; ties go to the newest (highest) id.
+
+    Every term must match unless `min_terms` is given (then at least that many must).
+    """
     terms = [[alt for alt in alts if _SAFE_TERM.fullmatch(alt)] for alts in alternatives]
-    if not terms or not all(terms) or not kinds or limit < 1:
+    if min_terms is None:
+        if not terms or not all(terms):
+            return []
+        required = len(terms)
+    else:
+        terms = [alts for alts in terms if alts]
+        required = max(1, min(min_terms, len(terms)))
+    if not terms or not kinds or limit < 1:
         return []
     if connection.vendor == "sqlite":
         sql, params = _sqlite_query(terms, kinds=kinds, public_only=public_only)
@@ -40,7 +57,7 @@ def group_ids(
             f"Search supports SQLite and PostgreSQL, not {connection.vendor}."
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, len(terms), limit])
+        cursor.execute(sql, [*params, required, limit])
         return [int(row[0]) for row in cursor.fetchall()]
 
 
@@ -93,7 +110,8 @@ def _sqlite_query(
     sql = (
         "SELECT g FROM (SELECT g, t, MIN(r) AS r FROM ("  # noqa: S608 - see module docstring
         + " UNION ALL ".join(parts)
-        + ") GROUP BY g, t) GROUP BY g HAVING COUNT(*) = %s ORDER BY SUM(r), g DESC LIMIT %s"
+        + ") GROUP BY g, t) GROUP BY g HAVING COUNT(*) >= %s "
+        "ORDER BY COUNT(*) DESC, SUM(r), g DESC LIMIT %s"
     )
     return sql, params
 
@@ -119,8 +137,8 @@ def _postgres_query(
     sql = (
         "SELECT g FROM (SELECT g, t, MAX(r) AS r FROM ("  # noqa: S608 - see module docstring
         + " UNION ALL ".join(parts)
-        + ") AS hits GROUP BY g, t) AS best GROUP BY g HAVING COUNT(*) = %s "
-        "ORDER BY SUM(r) DESC, g DESC LIMIT %s"
+        + ") AS hits GROUP BY g, t) AS best GROUP BY g HAVING COUNT(*) >= %s "
+        "ORDER BY COUNT(*) DESC, SUM(r) DESC, g DESC LIMIT %s"
     )
     return sql, params
 

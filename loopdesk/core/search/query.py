@@ -24,17 +24,32 @@ def search_ticket_ids(query: str, *, limit: int = 2000, public_only: bool = Fals
 
 
 def search_group_ids(
-    query: str, *, kinds: tuple[str, ...], limit: int = 2000, public_only: bool = False
+    query: str,
+    *,
+    kinds: tuple[str, ...],
+    limit: int = 2000,
+    public_only: bool = False,
+    match: str = "all",
 ) -> list[int]:
-    """The generic search: group ids whose documents of these kinds match every term."""
+    """The generic search: group ids whose documents of these kinds match the query.
+
+    `match="all"`: every term must match (the search box). `match="any"`: at least one
+    term must, groups matching more terms first (suggestions from free text, where a
+    customer's sentence is never all in one article).
+    """
     if not isinstance(query, str):
         return []
-    terms = query_terms(query)[:MAX_QUERY_TERMS]
+    terms = query_terms(query, search_mode=match == "any")[:MAX_QUERY_TERMS]
     limit = min(limit, MAX_LIMIT)
     if not terms or limit < 1:
         return []
+    min_terms = 1 if match == "any" else None
     found = backends.group_ids(
-        alternatives=[[term] for term in terms], kinds=kinds, public_only=public_only, limit=limit
+        alternatives=[[term] for term in terms],
+        kinds=kinds,
+        public_only=public_only,
+        limit=limit,
+        min_terms=min_terms,
     )
     if found:
         return found
@@ -47,4 +62,5 @@ def search_group_ids(
         kinds=kinds,
         public_only=public_only,
         limit=limit,
+        min_terms=min_terms,
     )

@@ -45,7 +45,7 @@ def tokenize(text: str) -> str:
     return " ".join(stem for _raw, stem in _tokens(text, search_mode=True))
 
 
-def query_terms(query: str) -> list[str]:
+def query_terms(query: str, *, search_mode: bool = False) -> list[str]:
     """The distinct terms of a query, in order; a term of several words is a phrase.
 
     - Whitespace-separated chunks are the unit: a chunk that yields several non-Chinese
@@ -55,19 +55,29 @@ def query_terms(query: str) -> list[str]:
       search mode indexed for the same text, so every query word can match.
     - Stopwords standing alone are dropped unless that leaves nothing.
     """
-    terms: list[str] = []
+    return list(query_term_labels(query, search_mode=search_mode))
+
+
+def query_term_labels(query: str, *, search_mode: bool = False) -> dict[str, str]:
+    """query_terms() mapped to what the user typed for each (refund → "refunds").
+
+    The labels explain a match ("matched on: 退款, refunds") in the user's own words.
+    `search_mode=True` also yields the sub-words of Chinese words (开发票 → 发票), for
+    "any word" matching where recall matters more than precision.
+    """
+    labels: dict[str, str] = {}
     stopwords: set[str] = set()
     for chunk in _normalise(query).split():
-        pairs = list(_runs(chunk, search_mode=False))
+        pairs = list(_runs(chunk, search_mode=search_mode))
         if len(pairs) > 1 and not _HAS_HAN.search(chunk):
-            terms.append(" ".join(stem for _raw, stem in pairs))
+            labels.setdefault(" ".join(stem for _raw, stem in pairs), chunk)
             continue
         for raw, stem in pairs:
-            terms.append(stem)
+            labels.setdefault(stem, raw)
             if raw in QUERY_STOPWORDS:
                 stopwords.add(stem)
-    unique = list(dict.fromkeys(terms))
-    return [term for term in unique if term not in stopwords] or unique
+    kept = {term: label for term, label in labels.items() if term not in stopwords}
+    return kept or labels
 
 
 def _normalise(text: str) -> str:

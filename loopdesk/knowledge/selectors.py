@@ -1,0 +1,322 @@
+"""Reads of the knowledge base: listings, search, suggestions, similar solved tickets.
+
+Search goes through core.search (one index for tickets and articles). The index ranks
+and returns ids; this module applies the visibility rules (published, public, language)
+on the Article queryset and explains each hit: highlighted title and snippet and the
+query words it matched, in the words the user typed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from loopdesk.core.exceptions import NotFound
+from loopdesk.core.search import DocumentKind, SearchDocument, search_group_ids
+from loopdesk.core.search.highlight import highlight, mark_all, match_spans
+from loopdesk.core.search.query import TICKET_KINDS
+from loopdesk.core.search.tokenizer import query_term_labels
+from loopdesk.tickets.constants import StatusCategory
+
+from . import permissions
+from .constants import LANGUAGE_CODES, MAX_QUERY_CHARS, MAX_SUGGEST_CHARS
+from .models import Article, ArticleRevision, ArticleStatus, Category, SearchGap, Visibility
+
+ARTICLE_KINDS = (DocumentKind.ARTICLE.value,)
+CANDIDATES = 500  # ranked ids fetched from the index before the visibility filter
+
+
+@dataclass(frozen=True)
+class ArticleSuggestion:
+    """One suggested article, explainable: "matched on: 退款, 发票"."""
+
+    id: int
+    title: str
+    url: str
+    snippet: str  # plain text
+    snippet_html: SafeString  # escaped, matches in <mark>
+    matched_terms: list[str]
+    language: str
+
+
+@dataclass(frozen=True)
+class ArticleHit:
+    article: Article
+    title_html: SafeString
+    snippet_html: SafeString
+    matched_terms: list[str]
+
+
+@dataclass
+class ArticleResults:
+    query: str
+    hits: list[ArticleHit] = field(default_factory=list)
+    partial: bool = False  # no article had every word: these match some of them
+
+
+@dataclass(frozen=True)
+class SimilarTicket:
+    ticket: object
+    matched_terms: list[str]
+
+
+# --- querysets ---------------------------------------------------------------------------
+
+
+def published_public() -> QuerySet[Article]:
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+
+
+def articles_for_staff(user) -> QuerySet[Article]:
+    """Every article for staff who may read the knowledge base; nothing for anyone else."""
+    if not permissions.is_staff_reader(user):
+        return Article.objects.none()
+    return Article.objects.all()
+
+
+def article_for_staff(*, user, article_id: int) -> Article:
+    try:
+        return articles_for_staff(user).select_related("category", "section").get(pk=article_id)
+    except (Article.DoesNotExist, ValueError, OverflowError, TypeError) as exc:
+        raise NotFound("Article not found.") from exc
+
+
+def public_article(*, article_id: int) -> Article:
+    try:
+        return published_public().select_related("category", "section").get(pk=article_id)
+    except (Article.DoesNotExist, ValueError, OverflowError, TypeError) as exc:
+        raise NotFound("Article not found.") from exc
+
+
+def translations(article: Article) -> list[Article]:
+    return list(
+        Article.objects.filter(translation_key=article.translation_key)
+        .exclude(pk=article.pk)
+        .order_by("language")
+    )
+
+
+def public_translation(article: Article, language: str) -> Article | None:
+    if article.language == language:
+        return article
+    return (
+        published_public()
+        .filter(translation_key=article.translation_key, language=language)
+        .first()
+    )
+
+
+def categories_with_counts(*, language: str) -> list[Category]:
+    """Categories that have published public articles in this language, with counts."""
+    articles = Q(
+        articles__status=ArticleStatus.PUBLISHED,
+        articles__visibility=Visibility.PUBLIC,
+        articles__language=language,
+    )
+    return list(
+        Category.objects.annotate(article_count=Count("articles", filter=articles))
+        .filter(article_count__gt=0)
+        .order_by("position", "pk")
+    )
+
+
+def category_articles(*, category: Category, language: str) -> list[Article]:
+    return list(
+        published_public()
+        .filter(category=category, language=language)
+        .select_related("section")
+        .order_by("section__position", "section_id", "title")
+    )
+
+
+def staff_article_list(
+    *, user, status: str = "", language: str = "", query: str = "", limit: int = 200
+) -> list[Article]:
+    articles = articles_for_staff(user).select_related("category")
+    if status in ArticleStatus.values:
+        articles = articles.filter(status=status)
+    if language in LANGUAGE_CODES:
+        articles = articles.filter(language=language)
+    if query.strip():
+        ids = search_group_ids(query[:MAX_QUERY_CHARS], kinds=ARTICLE_KINDS, limit=CANDIDATES)
+        by_id = {a.pk: a for a in articles.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id][:limit]
+    return list(articles.order_by("-updated_at")[:limit])
+
+
+def revisions(article: Article) -> list[ArticleRevision]:
+    return list(article.revisions.select_related("created_by").order_by("-number"))
+
+
+def search_gaps(*, limit: int = 50) -> list[SearchGap]:
+    return list(SearchGap.objects.order_by("-count", "-last_seen_at")[:limit])
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def _ordered(queryset: QuerySet[Article], ids: list[int], limit: int) -> list[Article]:
+    by_id = {a.pk: a for a in queryset.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id][:limit]
+
+
+def _explain(article: Article, labels: dict[str, str], *, chars: int = 200) -> ArticleHit:
+    terms = list(labels)
+    typos = not _all_found(article, terms)
+    snippet = highlight(article.body_text, terms, max_chars=chars, typos=typos)
+    title_terms = [t for _s, _e, t in match_spans(article.title, terms, typos=typos)]
+    tag_terms = [t for tag in article.tags for _s, _e, t in match_spans(tag, terms, typos=typos)]
+    matched = dict.fromkeys([*title_terms, *snippet.matched, *tag_terms])
+    body_rest = [t for t in terms if t not in matched and match_spans(article.body_text, [t])]
+    matched.update(dict.fromkeys(body_rest))
+    return ArticleHit(
+        article=article,
+        title_html=mark_all(article.title, terms, typos=typos),
+        snippet_html=snippet.html,
+        matched_terms=[labels.get(term, term) for term in matched],
+    )
+
+
+def _all_found(article: Article, terms: list[str]) -> bool:
+    text = f"{article.title}\n{' '.join(article.tags)}\n{article.body_text}"
+    found = {t for _s, _e, t in match_spans(text, terms)}
+    return all(word in found for term in terms for word in term.split())
+
+
+def article_search(
+    *,
+    query: str,
+    language: str | None = None,
+    public_only: bool = True,
+    user=None,
+    limit: int = 20,
+) -> ArticleResults:
+    """Published articles for a search box, best first; the public by default.
+
+    Every query word must match (with English typo tolerance); when no article has them
+    all, articles matching most of them are returned and `partial` is set.
+    `public_only=False` needs a staff `user` and adds internal articles.
+    """
+    query = (query or "")[:MAX_QUERY_CHARS]
+    results = ArticleResults(query=query)
+    labels = query_term_labels(query)
+    if not labels:
+        return results
+    if public_only or not permissions.is_staff_reader(user):
+        candidates = published_public()
+        public_only = True
+    else:
+        candidates = articles_for_staff(user).filter(status=ArticleStatus.PUBLISHED)
+    if language in LANGUAGE_CODES:
+        candidates = candidates.filter(language=language)
+    candidates = candidates.select_related("category")
+    ids = search_group_ids(query, kinds=ARTICLE_KINDS, limit=CANDIDATES, public_only=public_only)
+    articles = _ordered(candidates, ids, limit)
+    if not articles and len(labels) > 1:
+        ids = search_group_ids(
+            query, kinds=ARTICLE_KINDS, limit=CANDIDATES, public_only=public_only, match="any"
+        )
+        articles = _ordered(candidates, ids, limit)
+        results.partial = bool(articles)
+    results.hits = [_explain(article, labels) for article in articles]
+    return results
+
+
+def article_url(article: Article, *, public: bool = True) -> str:
+    if public and article.is_public:
+        return reverse("knowledge:help_article", args=[article.language, article.pk])
+    return reverse("knowledge:staff_article", args=[article.pk])
+
+
+def suggest_articles(
+    text: str, *, language: str | None = None, limit: int = 5, public_only: bool = True
+) -> list[ArticleSuggestion]:
+    """Articles for what a customer (or agent) is typing: published ones matching any of
+    the words, those matching more words first, each with the words it matched.
+
+    `public_only=False` adds internal articles: only for staff-facing pages.
+    Safe for any input (it is cut to 2,000 characters and tokenised; no query syntax).
+    """
+    text = (text or "")[:MAX_SUGGEST_CHARS] if isinstance(text, str) else ""
+    labels = query_term_labels(text, search_mode=True)
+    if not labels or limit < 1:
+        return []
+    candidates = (
+        published_public()
+        if public_only
+        else Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    )
+    if language in LANGUAGE_CODES:
+        candidates = candidates.filter(language=language)
+    ids = search_group_ids(
+        text, kinds=ARTICLE_KINDS, limit=CANDIDATES, public_only=public_only, match="any"
+    )
+    suggestions = []
+    for article in _ordered(candidates, ids, min(limit, 20)):
+        hit = _explain(article, labels, chars=160)
+        suggestions.append(
+            ArticleSuggestion(
+                id=article.pk,
+                title=article.title,
+                url=article_url(article, public=True),
+                snippet=_plain(article.body_text, 160),
+                snippet_html=hit.snippet_html,
+                matched_terms=hit.matched_terms,
+                language=article.language,
+            )
+        )
+    return suggestions
+
+
+def _plain(text: str, chars: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[:chars].rstrip() + "…"
+
+
+# --- similar solved tickets ----------------------------------------------------------------
+
+
+def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicket]:
+    """Solved or closed tickets the user may see that share the most words with this
+    ticket's subject and first message, each with the shared words."""
+    from loopdesk.tickets.models import Message, Ticket
+
+    first = (
+        Message.objects.filter(ticket=ticket, kind="reply", direction="inbound")
+        .order_by("pk")
+        .values_list("body_text", flat=True)
+        .first()
+    )
+    text = f"{ticket.subject}\n{(first or '')[:500]}"
+    labels = query_term_labels(text, search_mode=True)
+    if not labels:
+        return []
+    ids = search_group_ids(text, kinds=TICKET_KINDS, limit=200, public_only=True, match="any")
+    ids = [pk for pk in ids if pk != ticket.pk]
+    visible = (
+        Ticket.objects.visible_to(user)
+        .filter(pk__in=ids, status_category__in=[StatusCategory.SOLVED, StatusCategory.CLOSED])
+        .select_related("status")
+    )
+    by_id = {t.pk: t for t in visible}
+    chosen = [by_id[pk] for pk in ids if pk in by_id][:limit]
+    if not chosen:
+        return []
+    tokens: dict[int, set[str]] = {t.pk: set() for t in chosen}
+    documents = SearchDocument.objects.filter(
+        kind__in=TICKET_KINDS, group_id__in=list(tokens), is_public=True
+    ).values_list("group_id", "title_tokens", "tokens")
+    for group_id, title_tokens, body_tokens in documents:
+        tokens[group_id].update(title_tokens.split(), body_tokens.split())
+    return [
+        SimilarTicket(
+            ticket=t,
+            matched_terms=[
+                label
+                for term, label in labels.items()
+                if all(word in tokens[t.pk] for word in term.split())
+            ],
+        )
+        for t in chosen
+    ]
