@@ -1,0 +1,888 @@
+"""RFC 822/MIME bytes -> ``ParsedEmail``. Never raises.
+
+Built on the standard library's ``email`` package with the ``compat32`` policy: it keeps
+header values raw (8-bit bytes as surrogate escapes) and tolerates broken headers, so all
+decoding of words, names, charsets and transfer encodings is done here, where every
+failure becomes a defect or a replacement character instead of an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.message
+import email.utils
+import html as html_lib
+import io
+import mimetypes
+import quopri
+import re
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.generator import BytesGenerator
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+
+from loopdesk.channels.email import charsets, classify
+from loopdesk.channels.email.parsed import Address, AutoReply, ParsedAttachment, ParsedEmail
+
+MAX_DEPTH = 30  # nesting of multiparts and message/rfc822
+MAX_PARTS = 500  # MIME parts walked per message
+MAX_ADDRESSES = 200  # per address header (To, Cc, Reply-To)
+MAX_REFERENCES = 50
+MAX_ID_LENGTH = 250
+MAX_SUBJECT = 1000
+MAX_HEADER_VALUE = 2000
+MAX_DEFECTS = 50
+MAX_FILENAME = 200
+
+# Headers copied into ParsedEmail.headers (lower-cased names); any x-loopdesk-* too.
+KEPT_HEADERS = frozenset(
+    {
+        "auto-submitted",
+        "precedence",
+        "x-auto-response-suppress",
+        "x-autoreply",
+        "x-autorespond",
+        "x-autoresponder",
+        "x-loop",
+        "list-id",
+        "list-unsubscribe",
+        "list-post",
+        "return-path",
+        "x-failed-recipients",
+        "x-mailer",
+        "user-agent",
+        "content-type",
+        "sender",
+        "delivered-to",
+        "x-original-to",
+        "thread-index",
+        "thread-topic",
+        "x-ms-exchange-inbox-rules-loop",
+        "x-ms-exchange-generated-message-source",
+        "x-spam-flag",
+        "x-spam-status",
+        "x-spam-score",
+        "feedback-id",
+        "x-mailgun-sid",
+        "x-report-abuse",
+        "importance",
+        "x-priority",
+        "organization",
+    }
+)
+# Headers where every occurrence matters: values joined with ", ".
+_JOINED_HEADERS = frozenset({"x-loop", "delivered-to"})
+
+_FOLD = re.compile(rb"\r?\n(?=[ \t])|\r(?=[ \t])")
+_ENCODED_WORD = re.compile(rb"=\?([^?\s]{1,75})\?([bBqQ])\?([^?]*)\?=")
+_WSP_ONLY = re.compile(rb"[ \t\r\n]*\Z")
+_Q_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
+_HEADER_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ANGLE_ID = re.compile(r"<([^<>]*)>")
+_ADDR_OK = re.compile(r"[^\s@<>(),;:\"\\\[\]]{1,128}@[^\s@<>(),;:\"\\\[\]]{1,255}")
+_HEADER_LINE = re.compile(rb"[!-9;-~]{1,200}:")
+_BOUNDARY_GUESS = re.compile(rb"^--([^\s\"]{1,200}?)[ \t]*\r?$", re.M)
+_FILENAME_BAD = re.compile(r"[\\/\x00-\x1f\x7f]")
+_HTML_DROP = re.compile(r"(?is)<(script|style|head|title)\b[^>]*>.*?</\1\s*>")
+_HTML_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/table)\b[^>]*>")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+@dataclass
+class _Context:
+    defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    hint: str | None = None  # charset of the message's text, for undeclared 8-bit headers
+    parts: int = 0
+
+    def defect(self, text: str) -> None:
+        if text not in self.defects and len(self.defects) < MAX_DEFECTS:
+            self.defects.append(text)
+
+    def note(self, text: str) -> None:
+        if text and text not in self.notes and len(self.notes) < MAX_DEFECTS:
+            self.notes.append(text)
+
+
+@dataclass
+class _Body:
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# Entry point
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Parse one RFC 822 message. Never raises: what cannot be read becomes a defect."""
+    try:
+        data = _as_bytes(raw)
+    except Exception:  # noqa: BLE001
+        data = b""
+    try:
+        return _parse(data)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        try:
+            return _parse_minimal(data, exc)
+        except Exception as again:  # noqa: BLE001
+            return ParsedEmail(
+                message_id="",
+                subject="",
+                sender=Address(address=""),
+                defects=[f"unreadable message ({type(exc).__name__}, {type(again).__name__})"],
+            )
+
+
+def _as_bytes(raw) -> bytes:
+    if raw is None:
+        return b""
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogateescape")
+    return bytes(raw)
+
+
+def _parse(data: bytes) -> ParsedEmail:
+    ctx = _Context()
+    data = _repair_header_block(data, ctx)
+    msg = BytesParser(policy=compat32).parsebytes(data)
+    ctx.hint = _first_charset(msg)
+    parsed = _headers_to_parsed(msg, ctx)
+
+    body = _Body()
+    _walk(msg, 0, body, ctx)
+    text = (
+        "\n\n".join(t for t in body.texts if t.strip())
+        if len(body.texts) > 1
+        else "".join(body.texts)
+    )
+    html = "\n".join(body.htmls)
+    if not text.strip() and html:
+        text = html_to_text(html)
+    parsed.text = text
+    parsed.html = html
+    parsed.attachments = ctx.attachments
+
+    _classify(parsed, msg, ctx)
+    parsed.defects = ctx.defects
+    parsed.charset_notes = ctx.notes
+    return parsed
+
+
+def _classify(parsed: ParsedEmail, msg: Message, ctx: _Context) -> None:
+    try:
+        parsed.bounce = classify.detect_bounce(parsed, msg)
+    except Exception as exc:  # noqa: BLE001
+        ctx.defect(f"bounce detection failed ({type(exc).__name__})")
+    try:
+        parsed.auto_reply = classify.detect_auto_reply(parsed)
+    except Exception as exc:  # noqa: BLE001
+        ctx.defect(f"auto-reply detection failed ({type(exc).__name__})")
+    if parsed.bounce is not None:
+        parsed.auto_reply = AutoReply(reason="bounce")
+
+
+# ---------------------------------------------------------------------------------------
+# Header block repair and headers
+
+
+def _repair_header_block(data: bytes, ctx: _Context) -> bytes:
+    """Drop header lines that have no colon when real headers follow them, so one broken
+    line does not turn the rest of the headers into body text (what the parser does)."""
+    end = _header_end(data)
+    if end <= 0:
+        return data
+    block = data[:end]
+    lines = block.split(b"\n")
+    bad = []
+    for i, line in enumerate(lines):
+        stripped = line.rstrip(b"\r")
+        if not stripped or stripped[:1] in (b" ", b"\t") or _HEADER_LINE.match(stripped):
+            continue
+        if i == 0 and stripped.startswith(b"From "):
+            continue  # mbox envelope line
+        bad.append(i)
+    if not bad:
+        return data
+    last_good = max((i for i, ln in enumerate(lines) if _HEADER_LINE.match(ln)), default=-1)
+    drop = {i for i in bad if i < last_good}
+    if not drop:
+        return data
+    ctx.defect("header line without a colon removed")
+    kept = b"\n".join(ln for i, ln in enumerate(lines) if i not in drop)
+    return kept + data[end:]
+
+
+def _header_end(data: bytes) -> int:
+    """Index of the blank line ending the header block (-1 when there is none)."""
+    candidates = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+    return min(candidates) if candidates else -1
+
+
+def _raw(value) -> bytes:
+    """A compat32 header value (str with surrogate escapes, or Header) as the original bytes."""
+    if not isinstance(value, str):
+        value = str(value)
+    try:
+        return value.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape")
+
+
+def clean_header_text(value: str) -> str:
+    """One line: CR/LF, tabs and control characters become spaces, runs collapsed."""
+    value = _SURROGATE.sub("\ufffd", value)
+    value = _HEADER_CONTROL.sub(" ", value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def decode_header_bytes(raw: bytes, hint: str | None = None, ctx: _Context | None = None) -> str:
+    """RFC 2047 words (also broken ones) and undeclared 8-bit bytes -> clean one-line text."""
+    raw = _FOLD.sub(b"", raw)
+    pieces: list[str] = []
+    run_charset: str | None = None
+    run_words: list[tuple[bytes, bytes]] = []  # (encoding, payload) of adjacent words
+
+    def flush() -> None:
+        nonlocal run_charset, run_words
+        if run_words:
+            pieces.append(_decode_run(run_charset or "", run_words, hint, ctx))
+        run_charset, run_words = None, []
+
+    pos = 0
+    for m in _ENCODED_WORD.finditer(raw):
+        gap = raw[pos : m.start()]
+        if gap and not (run_words and _WSP_ONLY.match(gap)):
+            flush()
+            pieces.append(_decode_literal(gap, hint, ctx))
+        label = m.group(1).split(b"*", 1)[0].decode("ascii", "replace").lower()
+        if run_words and label != run_charset:
+            flush()
+        run_charset = label
+        run_words.append((m.group(2).upper(), m.group(3)))
+        pos = m.end()
+    flush()
+    if pos < len(raw):
+        pieces.append(_decode_literal(raw[pos:], hint, ctx))
+    return clean_header_text("".join(pieces))
+
+
+def _decode_literal(raw: bytes, hint: str | None, ctx: _Context | None) -> str:
+    if raw.isascii():
+        return raw.decode("ascii")
+    decoded = charsets.decode_8bit_header(raw, hint)
+    if ctx is not None and decoded.note:
+        ctx.note(decoded.note)
+    return decoded.text
+
+
+def _decode_run(
+    label: str, words: list[tuple[bytes, bytes]], hint: str | None, ctx: _Context | None
+) -> str:
+    """Adjacent encoded words in one charset are joined as bytes before decoding, so a
+    multi-byte character split across two words (Foxmail, Outlook) survives."""
+    chunks: list[bytes] = []
+    b_words = [payload for enc, payload in words if enc == b"B"]
+    if len(b_words) == len(words) and any(len(p) % 4 for p in b_words[:-1]):
+        # Base64 split mid-quantum across words: decode the concatenation.
+        chunks.append(_b64_tolerant(b"".join(p.rstrip(b"=") for p in b_words), None))
+    else:
+        for enc, payload in words:
+            chunks.append(_b64_tolerant(payload, None) if enc == b"B" else _q_decode(payload))
+    data = b"".join(chunks)
+    decoded = charsets.decode_bytes(data, label, detect=False, hint=hint)
+    if ctx is not None and decoded.note:
+        ctx.note(decoded.note)
+    return decoded.text
+
+
+def _q_decode(payload: bytes) -> bytes:
+    return _Q_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), payload.replace(b"_", b" "))
+
+
+def _b64_tolerant(data: bytes, ctx: _Context | None, what: str = "base64") -> bytes:
+    try:
+        return binascii.a2b_base64(data)
+    except (binascii.Error, ValueError):
+        pass
+    core = re.sub(rb"[^A-Za-z0-9+/]", b"", data.split(b"=", 1)[0] if b"==" in data[:-4] else data)
+    if len(core) % 4 == 1:
+        core = core[:-1]
+    core += b"=" * (-len(core) % 4)
+    if ctx is not None:
+        ctx.defect(f"invalid {what} data")
+    try:
+        return base64.b64decode(core)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _header(msg: Message, name: str) -> bytes | None:
+    """The first occurrence of a header as its original bytes (compat32 turns 8-bit
+    values into ``Header`` objects on ``get``; ``raw_items`` keeps them intact)."""
+    name = name.lower()
+    for key, value in msg.raw_items():
+        if key.lower() == name:
+            return _raw(value)
+    return None
+
+
+def _header_all(msg: Message, name: str) -> list[bytes]:
+    name = name.lower()
+    return [_raw(value) for key, value in msg.raw_items() if key.lower() == name]
+
+
+def _text_header(msg: Message, name: str, ctx: _Context) -> str:
+    raw = _header(msg, name)
+    return "" if raw is None else decode_header_bytes(raw, ctx.hint, ctx)
+
+
+def _headers_to_parsed(msg: Message, ctx: _Context) -> ParsedEmail:
+    subject = _text_header(msg, "subject", ctx)
+    if len(subject) > MAX_SUBJECT:
+        ctx.defect(f"subject of {len(subject)} characters truncated to {MAX_SUBJECT}")
+        subject = subject[:MAX_SUBJECT]
+
+    senders = _addresses(msg, "from", ctx, limit=10)
+    sender = next((a for a in senders if a.address), None)
+    if sender is None:
+        fallback_name = senders[0].name if senders else ""
+        for name in ("sender", "reply-to"):
+            found = next((a for a in _addresses(msg, name, ctx, limit=10) if a.address), None)
+            if found:
+                sender = Address(found.address, found.name or fallback_name)
+                ctx.defect(f"no usable From address, used {name.title()}")
+                break
+    return_path = _return_path(msg)
+    if sender is None and return_path:
+        sender = Address(return_path, senders[0].name if senders else "")
+        ctx.defect("no usable From address, used Return-Path")
+    if sender is None:
+        sender = Address("", senders[0].name if senders else "")
+        ctx.defect("no usable From address")
+
+    headers: dict[str, str] = {}
+    for name, value in msg.raw_items():
+        key = name.strip().lower()
+        if key not in KEPT_HEADERS and not key.startswith("x-loopdesk-"):
+            continue
+        text = decode_header_bytes(_raw(value), ctx.hint, ctx)[:MAX_HEADER_VALUE]
+        if key in headers:
+            if key in _JOINED_HEADERS and len(headers[key]) < MAX_HEADER_VALUE:
+                headers[key] = f"{headers[key]}, {text}"
+            continue
+        headers[key] = text
+
+    return ParsedEmail(
+        message_id=next(iter(_message_ids(_header(msg, "message-id"))), ""),
+        subject=subject,
+        sender=sender,
+        to=_addresses(msg, "to", ctx),
+        cc=_addresses(msg, "cc", ctx),
+        reply_to=_addresses(msg, "reply-to", ctx),
+        in_reply_to=_message_ids(_header(msg, "in-reply-to"))[:MAX_REFERENCES],
+        references=_references(_header(msg, "references"), ctx),
+        date=parse_date(_text_header(msg, "date", ctx)),
+        return_path=return_path,
+        headers=headers,
+    )
+
+
+def _return_path(msg: Message) -> str | None:
+    raw = _header(msg, "return-path")
+    if raw is None:
+        return None
+    text = clean_header_text(raw.decode("ascii", "replace"))
+    inner = _ANGLE_ID.search(text)
+    value = (inner.group(1) if inner else text).strip().lower()
+    if value in ("", "<>"):
+        return ""
+    return value if _ADDR_OK.fullmatch(value) else value[:MAX_ID_LENGTH]
+
+
+def _addresses(msg: Message, name: str, ctx: _Context, limit: int = MAX_ADDRESSES) -> list[Address]:
+    result: list[Address] = []
+    label = name.title()
+    for value in _header_all(msg, name):
+        raw = _FOLD.sub(b"", value)
+        # Encoded words become opaque atoms first, so ":", "@" or "," inside them cannot
+        # change the address structure; undeclared 8-bit names are decoded as text.
+        hidden, words = _hide_words(raw)
+        text = _decode_literal(hidden, ctx.hint, ctx)
+        pairs = email.utils.getaddresses([text])
+        if words and not any(_ADDR_OK.fullmatch(addr.strip()) for _, addr in pairs):
+            # The whole value was encoded (name and address inside one encoded word).
+            pairs = email.utils.getaddresses([decode_header_bytes(raw, ctx.hint)])
+            words = []
+        for display, addr in pairs:
+            display_raw = display.encode("utf-8", "surrogateescape")
+            if words:
+                display_raw = _unhide_words(display_raw, words)
+            display = decode_header_bytes(display_raw, "utf-8", ctx)
+            addr = clean_header_text(addr).replace(" ", "").lower()
+            if not addr and not display:
+                continue
+            if (
+                _ADDR_OK.fullmatch(addr)
+                and not addr.startswith(".")
+                and ".." not in addr
+                and not addr.endswith(".")
+            ):
+                result.append(Address(address=addr, name=display))
+            else:
+                shown = (addr or display)[:80]
+                ctx.defect(f"invalid address in {label}: {shown!r}")
+                result.append(Address(address="", name=display))
+            if len(result) >= limit:
+                ctx.defect(f"{label} has more than {limit} addresses; the rest were ignored")
+                return result
+    return result
+
+
+def _hide_words(raw: bytes) -> tuple[bytes, list[bytes]]:
+    words: list[bytes] = []
+    if b"=?" not in raw:
+        return raw, words
+
+    def hide(m: re.Match) -> bytes:
+        words.append(m.group(0))
+        return b"EW%dZQ" % (len(words) - 1)
+
+    return _ENCODED_WORD.sub(hide, raw), words
+
+
+def _unhide_words(raw: bytes, words: list[bytes]) -> bytes:
+    return re.sub(
+        rb"EW(\d+)ZQ",
+        lambda m: words[int(m.group(1))] if int(m.group(1)) < len(words) else m.group(0),
+        raw,
+    )
+
+
+def _message_ids(raw: bytes | None) -> list[str]:
+    if raw is None:
+        return []
+    text = clean_header_text(raw.decode("ascii", "replace"))
+    found = _ANGLE_ID.findall(text)
+    if not found:
+        found = [t for t in re.split(r"[\s,;]+", text) if "@" in t] or (
+            [text] if text and " " not in text else []
+        )
+    ids: list[str] = []
+    for item in found:
+        value = item.replace(" ", "").strip("<>")[:MAX_ID_LENGTH]
+        if value and value not in ids:
+            ids.append(value)
+    return ids
+
+
+def _references(raw: bytes | None, ctx: _Context) -> list[str]:
+    ids = _message_ids(raw)
+    if len(ids) > MAX_REFERENCES:
+        ctx.defect(
+            f"References has {len(ids)} ids; kept the first and the last {MAX_REFERENCES - 1}"
+        )
+        ids = ids[:1] + ids[-(MAX_REFERENCES - 1) :]
+    return ids
+
+
+def parse_date(value: str) -> str:
+    """RFC 5322 date (and common mistakes) -> ISO 8601 with offset, "" when unreadable."""
+    if not value:
+        return ""
+    for candidate in (value, re.sub(r"\([^)]*\)", "", value).strip(), value.replace(",", " ")):
+        try:
+            when = email.utils.parsedate_to_datetime(candidate)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            continue
+        if when is None:
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        if not 1970 <= when.year <= 2200:
+            return ""
+        return when.isoformat()
+    return ""
+
+
+def _first_charset(msg: Message) -> str | None:
+    """The declared charset of the first text part (bounded walk)."""
+    stack = [msg]
+    seen = 0
+    while stack and seen < 20:
+        part = stack.pop(0)
+        seen += 1
+        _, value = _param(part, "charset", "content-type")
+        charset = value.decode("ascii", "replace") if value else None
+        if charset and charsets.codec_for(charset) not in (None, "ascii"):
+            return charset
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend(p for p in payload if isinstance(p, Message))
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Body
+
+
+def _walk(part: Message, depth: int, body: _Body, ctx: _Context) -> None:
+    ctx.parts += 1
+    if ctx.parts > MAX_PARTS:
+        ctx.defect(f"more than {MAX_PARTS} MIME parts; the rest were ignored")
+        return
+    if depth > MAX_DEPTH:
+        ctx.defect(f"MIME nesting deeper than {MAX_DEPTH}; deeper parts ignored")
+        return
+    for defect in getattr(part, "defects", ()):
+        ctx.defect(_defect_text(defect))
+
+    ctype = _content_type(part)
+    maintype = ctype.split("/", 1)[0]
+    payload = part.get_payload()
+
+    if maintype == "message" and ctype != "message/delivery-status" and isinstance(payload, list):
+        _add_message_attachment(part, payload, depth, ctx)
+        return
+    if ctype in (
+        "message/delivery-status",
+        "message/disposition-notification",
+        "message/feedback-report",
+    ):
+        _add_attachment(part, ctx, ctype, _report_bytes(payload))
+        return
+    if isinstance(payload, list):
+        children = [p for p in payload if isinstance(p, Message)]
+        if ctype == "multipart/alternative":
+            _walk_alternative(children, depth, body, ctx)
+        else:
+            for child in children:
+                _walk(child, depth + 1, body, ctx)
+        return
+    if maintype == "multipart":
+        # No boundary, or a boundary that never occurs: try to find the real one.
+        data = _payload_bytes(part, ctx)
+        reparsed = _reparse_multipart(ctype, data, ctx)
+        if reparsed is not None:
+            _walk(reparsed, depth + 1, body, ctx)
+        else:
+            decoded = charsets.decode_bytes(data, None, hint=ctx.hint)
+            body.texts.append(_clean_body(decoded.text))
+        return
+
+    disposition, filename = _disposition_and_filename(part, ctx)
+    if (
+        maintype == "text"
+        and ctype in ("text/plain", "text/html")
+        and disposition != "attachment"
+        and not filename
+    ):
+        text = _decode_text(part, ctx)
+        (body.htmls if ctype == "text/html" else body.texts).append(text)
+        return
+    _add_attachment(
+        part, ctx, ctype, _payload_bytes(part, ctx), disposition=disposition, filename=filename
+    )
+
+
+def _walk_alternative(children: list[Message], depth: int, body: _Body, ctx: _Context) -> None:
+    texts: list[str] | None = None
+    htmls: list[str] | None = None
+    for child in children:
+        sub = _Body()
+        _walk(child, depth + 1, sub, ctx)
+        if sub.texts and texts is None:
+            texts = sub.texts
+        if sub.htmls:
+            htmls = sub.htmls  # the last alternative is the preferred one (RFC 2046)
+    body.texts.extend(texts or [])
+    body.htmls.extend(htmls or [])
+
+
+def _reparse_multipart(ctype: str, data: bytes, ctx: _Context) -> Message | None:
+    m = _BOUNDARY_GUESS.search(data[:200_000])
+    if not m:
+        ctx.defect("multipart without a usable boundary; kept as text")
+        return None
+    boundary = m.group(1).decode("ascii", "replace")
+    if boundary.endswith("--"):
+        boundary = boundary[:-2]
+    header = f'Content-Type: {ctype}; boundary="{boundary}"\r\n\r\n'.encode("ascii", "replace")
+    ctx.defect("multipart boundary missing or wrong; guessed from the body")
+    msg = BytesParser(policy=compat32).parsebytes(header + data)
+    if not isinstance(msg.get_payload(), list):
+        return None
+    return msg
+
+
+def _content_type(part: Message) -> str:
+    try:
+        ctype = part.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "application/octet-stream"
+    ctype = clean_header_text(str(ctype)).lower()
+    return (
+        ctype
+        if re.fullmatch(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+", ctype)
+        else "application/octet-stream"
+    )
+
+
+def _payload_bytes(part: Message, ctx: _Context) -> bytes:
+    payload = part.get_payload()
+    if payload is None or isinstance(payload, list):
+        return b""
+    raw = _raw(payload)
+    cte = clean_header_text(str(part.get("content-transfer-encoding", ""))).lower()
+    if "base64" in cte:
+        return _b64_tolerant(raw, ctx, "base64 body")
+    if "quoted-printable" in cte:
+        return quopri.decodestring(raw)
+    if "uuencode" in cte or cte in ("x-uue", "uue"):
+        try:
+            decoded = part.get_payload(decode=True)
+            return decoded if isinstance(decoded, bytes) else raw
+        except Exception:  # noqa: BLE001
+            ctx.defect("invalid uuencoded data")
+            return raw
+    return raw
+
+
+def _params(part: Message, header: str) -> list[tuple[str, object]]:
+    """MIME parameters of a header, read from its raw value (8-bit bytes intact),
+    RFC 2231 continuations and charsets collected like ``Message.get_param`` does."""
+    raw = _header(part, header)
+    if raw is None:
+        return []
+    text = _FOLD.sub(b"", raw).decode("ascii", "surrogateescape")
+    pairs = []
+    for item in email.message._parseparam(text):  # noqa: SLF001 - the stdlib's own splitter
+        name, sep, value = item.partition("=")
+        pairs.append((name.strip(), value.strip() if sep else ""))
+    try:
+        return email.utils.decode_params(pairs) if pairs else []
+    except Exception:  # noqa: BLE001
+        return pairs
+
+
+def _param(part: Message, name: str, header: str) -> tuple[str | None, bytes | None]:
+    """A MIME parameter: (charset, value bytes). RFC 2231 values come with their charset;
+    plain values come as raw bytes (which may hold RFC 2047 words or 8-bit text)."""
+    for key, value in _params(part, header)[1:]:
+        if key.lower() != name:
+            continue
+        if isinstance(value, tuple):
+            charset, _lang, text = value
+            text = email.utils.unquote(text)
+            try:
+                data = text.encode("latin-1", "surrogateescape")
+            except UnicodeEncodeError:
+                data = text.encode("utf-8", "surrogateescape")
+            return (charset or "utf-8"), data
+        return None, _raw(email.utils.unquote(str(value)))
+    return None, None
+
+
+def _disposition_and_filename(part: Message, ctx: _Context) -> tuple[str, str]:
+    disp_raw = _header(part, "content-disposition")
+    disposition = ""
+    if disp_raw is not None:
+        disposition = (
+            clean_header_text(disp_raw.decode("ascii", "replace")).split(";", 1)[0].strip().lower()
+        )
+    name = ""
+    for param, header in (("filename", "content-disposition"), ("name", "content-type")):
+        charset, value = _param(part, param, header)
+        if not value:
+            continue
+        if charset is not None:
+            decoded = charsets.decode_bytes(value, charset, detect=False, hint=ctx.hint)
+            ctx.note(decoded.note)
+            name = clean_header_text(decoded.text)
+        else:
+            name = decode_header_bytes(value, ctx.hint, ctx)
+        if name:
+            break
+    return disposition, safe_filename(name)
+
+
+def safe_filename(name: str) -> str:
+    """Display name only: the last path segment, no control characters, bounded."""
+    name = name.strip().strip('"')
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _FILENAME_BAD.sub("", name).strip().strip(".")
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (
+            (stem[: MAX_FILENAME - len(ext) - 1] + "." + ext)
+            if dot and len(ext) <= 10
+            else name[:MAX_FILENAME]
+        )
+    return name
+
+
+def _decode_text(part: Message, ctx: _Context) -> str:
+    data = _payload_bytes(part, ctx)
+    charset, value = _param(part, "charset", "content-type")
+    label = value.decode("ascii", "replace") if isinstance(value, bytes) else None
+    decoded = charsets.decode_bytes(data, label, hint=ctx.hint)
+    ctx.note(decoded.note)
+    return _clean_body(decoded.text)
+
+
+def _clean_body(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _BODY_CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_DEFAULT_NAMES = {
+    "text/calendar": "invite.ics",
+    "application/ics": "invite.ics",
+    "application/ms-tnef": "winmail.dat",
+    "application/vnd.ms-tnef": "winmail.dat",
+    "message/delivery-status": "delivery-status.txt",
+    "message/disposition-notification": "disposition-notification.txt",
+    "message/feedback-report": "feedback-report.txt",
+    "text/rfc822-headers": "original-headers.txt",
+}
+
+
+def _add_attachment(
+    part: Message,
+    ctx: _Context,
+    ctype: str,
+    data: bytes,
+    *,
+    disposition: str = "",
+    filename: str = "",
+) -> None:
+    content_id = ""
+    cid_raw = _header(part, "content-id")
+    if cid_raw is not None:
+        content_id = (
+            clean_header_text(cid_raw.decode("ascii", "replace")).strip().strip("<>").strip()[:250]
+        )
+    if not filename:
+        filename = _DEFAULT_NAMES.get(ctype, "")
+        if not filename:
+            stem = "image" if ctype.startswith("image/") else "attachment"
+            ext = mimetypes.guess_extension(ctype, strict=False) or ".bin"
+            filename = f"{stem}-{len(ctx.attachments) + 1}{ext}"
+    elif ctype == "text/calendar" and not filename.lower().endswith(".ics"):
+        filename += ".ics"
+    inline = bool(content_id) and disposition != "attachment"
+    ctx.attachments.append(
+        ParsedAttachment(
+            filename=filename,
+            content_type=ctype,
+            content=data,
+            content_id=content_id,
+            inline=inline,
+        )
+    )
+
+
+def _add_message_attachment(part: Message, payload: list, depth: int, ctx: _Context) -> None:
+    inner = payload[0] if payload and isinstance(payload[0], Message) else None
+    data = _message_bytes(inner, ctx) if inner is not None else b""
+    subject = ""
+    if inner is not None:
+        raw_subject = _header(inner, "subject")
+        subject = (
+            decode_header_bytes(raw_subject, _first_charset(inner) or ctx.hint)
+            if raw_subject
+            else ""
+        )
+    _, filename = _disposition_and_filename(part, ctx)
+    if not filename:
+        filename = safe_filename(subject[:100]) if subject else ""
+        filename = f"{filename or 'forwarded-message'}.eml"
+    elif not filename.lower().endswith(".eml"):
+        filename += ".eml"
+    ctype = "message/rfc822" if _content_type(part) == "message/rfc822" else _content_type(part)
+    ctx.attachments.append(ParsedAttachment(filename=filename, content_type=ctype, content=data))
+
+
+def _message_bytes(msg: Message, ctx: _Context) -> bytes:
+    out = io.BytesIO()
+    try:
+        BytesGenerator(out, mangle_from_=False, policy=compat32).flatten(msg)
+    except Exception as exc:  # noqa: BLE001
+        ctx.defect(f"enclosed message could not be re-serialised ({type(exc).__name__})")
+        try:
+            return _raw(msg.as_string())
+        except Exception:  # noqa: BLE001
+            return b""
+    return out.getvalue()
+
+
+def _report_bytes(payload) -> bytes:
+    if isinstance(payload, list):
+        blocks = []
+        for block in payload:
+            if isinstance(block, Message):
+                blocks.append(b"".join(_raw(f"{k}: {v}\n") for k, v in block.raw_items()))
+        return b"\n".join(blocks)
+    if payload is None:
+        return b""
+    return _raw(payload)
+
+
+def _defect_text(defect) -> str:
+    name = type(defect).__name__.removesuffix("Defect")
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    return words or "defect"
+
+
+def html_to_text(value: str) -> str:
+    """A readable plain-text rendering of HTML (the intake service sanitises separately)."""
+    text = _HTML_COMMENT.sub("", value)
+    text = _HTML_DROP.sub("", text)
+    text = _HTML_BREAK.sub("\n", text)
+    text = _HTML_TAG.sub("", text)
+    text = html_lib.unescape(text)
+    text = _clean_body(text).replace("\xa0", " ")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+# ---------------------------------------------------------------------------------------
+# Last resort
+
+
+def _parse_minimal(data: bytes, exc: BaseException) -> ParsedEmail:
+    """When the MIME parser itself fails: headers by hand, the body as text."""
+    end = _header_end(data)
+    head, body = (data[:end], data[end:]) if end >= 0 else (data, b"")
+    fields: dict[str, bytes] = {}
+    for line in _FOLD.sub(b"", head).split(b"\n"):
+        name, sep, value = line.partition(b":")
+        key = name.strip().lower().decode("ascii", "replace")
+        if sep and key not in fields:
+            fields[key] = value.strip()
+    subject = decode_header_bytes(fields.get("subject", b""))[:MAX_SUBJECT]
+    sender = Address(address="")
+    if "from" in fields:
+        pairs = email.utils.getaddresses([fields["from"].decode("utf-8", "replace")])
+        for display, addr in pairs:
+            addr = clean_header_text(addr).lower()
+            if _ADDR_OK.fullmatch(addr):
+                sender = Address(addr, decode_header_bytes(display.encode("utf-8")))
+                break
+    return ParsedEmail(
+        message_id=next(iter(_message_ids(fields.get("message-id"))), ""),
+        subject=subject,
+        sender=sender,
+        text=_clean_body(charsets.decode_bytes(body[:5_000_000], None).text),
+        defects=[f"MIME parser failed ({type(exc).__name__}); headers and body read as plain text"],
+    )
