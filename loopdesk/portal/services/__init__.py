@@ -1,0 +1,1 @@
+"""The portal's writers: logins, CSAT answers, web-form submissions."""
