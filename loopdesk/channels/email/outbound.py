@@ -200,7 +200,8 @@ def queue_reply(*, message_id: int) -> OutboundEmail | None:
         return None  # a hook retry must not send twice
     in_reply_to, references = _thread(ticket)
     mailbox = mailbox_for(ticket)
-    outbound = _create(
+    mark_delivery(message.pk, status="queued")  # before: outside a transaction it sends now
+    return _create(
         kind=OutboundKind.REPLY,
         to=contact.primary_email,
         subject=f"Re: [#{ticket.number}] {ticket.subject}",
@@ -211,8 +212,6 @@ def queue_reply(*, message_id: int) -> OutboundEmail | None:
         in_reply_to=in_reply_to,
         references=references,
     )
-    mark_delivery(message.pk, status="queued")
-    return outbound
 
 
 def queue_acknowledgement(*, ticket_id: int, message_id: int) -> OutboundEmail | None:
