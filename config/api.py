@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 
 from loopdesk.accounts.api import router as accounts_router
 from loopdesk.accounts.api_auth import RATELIMIT_ATTR
+from loopdesk.automation.api import router as automation_router
 from loopdesk.core import ratelimit
 from loopdesk.core.api_errors import install_problem_handlers, problem
 from loopdesk.customers.api import router as customers_router
@@ -103,5 +104,6 @@ api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", sla_policies_router)
 api.add_router("", sla_calendars_router)
+api.add_router("", automation_router)
 api.add_router("", portal_router)
 api.add_router("", routing_router)

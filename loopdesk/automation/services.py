@@ -279,7 +279,9 @@ def macro_delete(*, user: User, macro: Macro) -> None:
     macro.delete()
 
 
-def macro_apply(*, user: User, macro: Macro, ticket: Ticket) -> RuleExecution:
+def macro_apply(
+    *, user: User, macro: Macro, ticket: Ticket, actor: Actor | None = None
+) -> RuleExecution:
     """Apply a macro as the agent (history shows the agent and "Macro: <name>"). The caller
     found the ticket through visible_to(user) and the macro through macros_visible_to."""
     if not macro.is_active:
@@ -287,7 +289,8 @@ def macro_apply(*, user: User, macro: Macro, ticket: Ticket) -> RuleExecution:
     if not can_edit(user, ticket):
         raise PermissionDenied(_("You cannot change this ticket."))
     definition = parse_macro(macro.actions)
-    actor = Actor.person(user, reason=f"Macro: {macro.name}")
+    if actor is None:
+        actor = Actor.person(user, reason=f"Macro: {macro.name}")
     with transaction.atomic():
         locked = ticket_lock(ticket_id=ticket.pk)
         diff = rule_actions.apply_actions(
