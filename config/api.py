@@ -15,6 +15,7 @@ from loopdesk.automation.api import router as automation_router
 from loopdesk.core import ratelimit
 from loopdesk.core.api_errors import install_problem_handlers, problem
 from loopdesk.customers.api import router as customers_router
+from loopdesk.knowledge.api import router as knowledge_router
 from loopdesk.portal.api import router as portal_router
 from loopdesk.routing.api import router as routing_router
 from loopdesk.sla.api.calendars import router as sla_calendars_router
@@ -104,6 +105,7 @@ api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", sla_policies_router)
 api.add_router("", sla_calendars_router)
+api.add_router("", knowledge_router)
 api.add_router("", automation_router)
 api.add_router("", portal_router)
 api.add_router("", routing_router)

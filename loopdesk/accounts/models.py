@@ -114,6 +114,8 @@ class ApiScope(models.TextChoices):
     # Lets tickets and messages carry their original timestamps (migrations from another
     # helpdesk), so SLA history is computed from when things really happened.
     TICKETS_IMPORT = "tickets:import", _("Import tickets with their original timestamps")
+    KB_READ = "kb:read", _("Read knowledge-base articles and categories")
+    KB_WRITE = "kb:write", _("Write knowledge-base articles and categories")
 
 
 class ApiKey(BaseModel):
