@@ -68,12 +68,26 @@ def _start_sla_scheduler() -> None:
     threading.Thread(target=sla_scheduler_loop, name="sla-scheduler", daemon=True).start()
 
 
+def _start_routing_sweep() -> None:
+    """The routing sweep in a daemon thread of the worker: waiting tickets are retried
+    periodically (e.g. when a shift begins), so none waits for an event that never comes."""
+    import threading
+
+    import django
+
+    django.setup()
+    from loopdesk.routing.services import routing_sweep_loop
+
+    threading.Thread(target=routing_sweep_loop, name="routing-sweep", daemon=True).start()
+
+
 def _worker(args: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     if "--no-sla-scheduler" in args:
         args = [a for a in args if a != "--no-sla-scheduler"]
     else:
         _start_sla_scheduler()
+    _start_routing_sweep()
     if os.environ.get("REDIS_URL"):
         # django-tasks-rq stores its own Job class in Redis; the worker must use it.
         _django(["rqworker", "--job-class", "django_tasks_rq.backend.Job", "default", *args])

@@ -28,6 +28,7 @@ from .constants import (
     MAX_LEVEL,
     MIN_LEVEL,
     SWEEP_BATCH,
+    SWEEP_SECONDS,
     AgentStatus,
     RequirementKind,
     Strategy,
@@ -421,3 +422,28 @@ def requirement_delete(*, requirement_id: int, by: User) -> None:
     deleted, _rows = SkillRequirement.objects.filter(pk=requirement_id).delete()
     if not deleted:
         raise NotFound(_("Skill requirement not found."))
+
+
+def routing_sweep_loop(*, interval: float = SWEEP_SECONDS, stop=None, once: bool = False) -> None:
+    """Sweep every `interval` seconds until `stop` (a threading.Event) is set. A failing
+    sweep is logged and retried at the next one: the loop runs as a thread inside
+    `loopdesk worker` and must not die silently."""
+    import time
+
+    from django.db import close_old_connections
+
+    while True:
+        close_old_connections()
+        try:
+            assigned = routing_sweep()
+            if assigned:
+                logger.info("routing sweep assigned %s waiting tickets", assigned)
+        except Exception:  # noqa: BLE001 — one bad sweep must not end the loop
+            logger.exception("routing sweep failed; retrying at the next sweep")
+        if once:
+            return
+        if stop is not None:
+            if stop.wait(interval):
+                return
+        else:
+            time.sleep(interval)
