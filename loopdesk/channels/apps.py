@@ -13,3 +13,9 @@ class ChannelsConfig(AppConfig):
         from .email.reactions import on_ticket_change
 
         hooks.subscribe("email-outbound", on_ticket_change, order=30)
+
+        from anymail.signals import inbound
+
+        from .webhooks import on_inbound
+
+        inbound.connect(on_inbound, dispatch_uid="loopdesk-inbound-mail")
