@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export LOOPDESK_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint format venv dev-deps browser messages bench clean
+.PHONY: run test test-sqlite test-postgres lint format venv dev-deps browser mailserver messages bench clean
 
 $(BIN)/activate:
 	@scripts/ensure-python.sh $(PYTHON)
@@ -33,7 +33,7 @@ run: venv
 	DEBUG=1 $(BIN)/loopdesk serve --dev --host $(HOST) --port $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
-test: dev-deps browser
+test: dev-deps browser mailserver
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -51,6 +51,9 @@ test-postgres: dev-deps
 
 browser:
 	@scripts/ensure-chromium.sh
+
+mailserver:
+	@scripts/ensure-dovecot.sh
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 loopdesk migrate | serve [--host H --port P] [--dev] | worker [--no-sla-scheduler] | demo
 loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
 loopdesk ingest-email PATH|- [--mailbox ADDRESS]
+loopdesk poll-mail [--once] [--mailbox ID]   (worker --no-mail-poller: no IMAP poller thread)
 loopdesk manage <any Django management command>
 """
 
@@ -81,8 +82,25 @@ def _start_routing_sweep() -> None:
     threading.Thread(target=routing_sweep_loop, name="routing-sweep", daemon=True).start()
 
 
+def _start_mail_poller() -> None:
+    """The IMAP poller in a daemon thread of the worker (loopdesk.channels.email.imap):
+    each poll round of a mailbox is claimed in the database, so several workers may run it."""
+    import threading
+
+    import django
+
+    django.setup()
+    from loopdesk.channels.email.imap import mail_poller_loop
+
+    threading.Thread(target=mail_poller_loop, name="mail-poller", daemon=True).start()
+
+
 def _worker(args: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if "--no-mail-poller" in args:
+        args = [a for a in args if a != "--no-mail-poller"]
+    else:
+        _start_mail_poller()
     if "--no-sla-scheduler" in args:
         args = [a for a in args if a != "--no-sla-scheduler"]
     else:
@@ -105,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
         _serve(rest)
     elif command == "worker":
         _worker(rest)
+    elif command == "poll-mail":
+        _django(["poll_mail", *rest])
     elif command == "manage":
         _django(rest)
     elif command == "ingest-email":
