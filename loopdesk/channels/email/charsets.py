@@ -325,6 +325,8 @@ def decode_bytes(
     elif raw_label and raw_label not in _UNKNOWN:
         note = f"unknown charset {raw_label!r}"
 
+    if codec is None and data.isascii() and b"\x1b" not in data:
+        return Decoded(data.decode("ascii"), "ascii", note if raw_label not in _UNKNOWN else "")
     # The declared charset failed (or there was none): the usual suspects, then statistics.
     if data.isascii() and b"\x1b$" in data:
         return Decoded(_iso2022jp_via_cp932(data), "cp932", _join(note, "undeclared iso-2022-jp"))

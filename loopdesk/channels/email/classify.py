@@ -101,7 +101,14 @@ _SMTP_CODE = re.compile(r"(?<!\d)([45]\d\d)[ -](?=\S)")
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+\-=#!$&'*/?^`{|}~]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]{1,63})+"
 )
-_MSGID_IN_TEXT = re.compile(r"(?im)^[ \t>]*message-id:[ \t]*<?([^<>\s]{3,250}?)>?[ \t]*$")
+_MSGID_IN_TEXT = re.compile(
+    r"(?i)message-id:[ \t]*(?:<([^<>\s]{3,250})>|([^<>\s]{1,250}@[^<>\s]{1,250}))"
+)
+_ID_LINE = re.compile(r"(?im)^.*(message-id|references|in-reply-to)\s*:.*$")
+_LABELED_RCPT = re.compile(
+    r"(?im)(?:收件人|收信人|接收人|recipient|original recipient|final recipient)(?:地址|address)?\s*[:：]\s*"
+    r"(?:rfc822\s*;\s*)?<?([^\s<>;,]+@[^\s<>;,]+)"
+)
 _QMAIL_RCPT = re.compile(r"(?m)^<([^<>\s]+@[^<>\s]+)>:")
 _EXIM_RCPT = re.compile(r"(?m)^[ \t]{2,}([^\s<>@]+@[^\s<>]+)")
 _ANGLE_RCPT = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
@@ -234,15 +241,17 @@ def _bounce_from_text(parsed: ParsedEmail, original_id: str) -> Bounce | None:
         return None  # a delay warning, not a failure
 
     recipients = list(_failed_recipients_header(parsed))
-    for pattern in (_QMAIL_RCPT, _EXIM_RCPT, _ANGLE_RCPT):
-        for m in pattern.finditer(head[:8000]):
+    # Quoted original headers carry Message-IDs that look like addresses: not recipients.
+    scan = _ID_LINE.sub("", head[:8000])
+    for pattern in (_LABELED_RCPT, _QMAIL_RCPT, _EXIM_RCPT, _ANGLE_RCPT):
+        for m in pattern.finditer(scan):
             addr = m.group(1).strip().strip(".,;:").lower()
             if _EMAIL.fullmatch(addr) and addr not in recipients and addr != parsed.sender.address:
                 recipients.append(addr)
         if recipients:
             break
     if not recipients:
-        for m in _EMAIL.finditer(head[:4000]):
+        for m in _EMAIL.finditer(scan[:4000]):
             addr = m.group(0).lower()
             if (
                 addr != parsed.sender.address
@@ -346,7 +355,7 @@ def _id_from_headers(msg: Message) -> str:
 
 def _id_from_text(text: str, own_id: str) -> str:
     for m in _MSGID_IN_TEXT.finditer(text or ""):
-        value = m.group(1).strip("<>")
+        value = (m.group(1) or m.group(2) or "").strip("<>")
         if value and value != own_id:
             return value
     return ""
@@ -357,12 +366,15 @@ def _failed_recipients_header(parsed: ParsedEmail) -> list[str]:
     return [m.group(0).lower() for m in _EMAIL.finditer(value)]
 
 
+_DIAGNOSTIC = re.compile(
+    r"(?i)^(\d{3}[ -]|.*\bsaid:|remote server returned|diagnostic|.*smtp error|退信原因|原因|reason)"
+)
+
+
 def _diagnostic_line(text: str) -> str:
     for line in text.splitlines()[:200]:
         stripped = line.strip()
-        if _STATUS.search(stripped) or re.match(
-            r"^(\d{3}[ -]|.*said:|remote server returned|diagnostic)", stripped, re.I
-        ):
+        if _STATUS.search(stripped) or _DIAGNOSTIC.match(stripped):
             return stripped[:500]
     return ""
 

@@ -8,7 +8,6 @@ failure becomes a defect or a replacement character instead of an exception.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import email.message
 import email.utils
@@ -160,11 +159,10 @@ def _parse(data: bytes) -> ParsedEmail:
 
     body = _Body()
     _walk(msg, 0, body, ctx)
-    text = (
-        "\n\n".join(t for t in body.texts if t.strip())
-        if len(body.texts) > 1
-        else "".join(body.texts)
-    )
+    if len(body.texts) > 1:
+        text = "\n\n".join(t.rstrip() for t in body.texts if t.strip()) + "\n"
+    else:
+        text = "".join(body.texts)
     html = "\n".join(body.htmls)
     if not text.strip() and html:
         text = html_to_text(html)
@@ -309,21 +307,49 @@ def _q_decode(payload: bytes) -> bytes:
     return _Q_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), payload.replace(b"_", b" "))
 
 
+_B64_ALPHABET = re.compile(rb"[A-Za-z0-9+/]*")
+_B64_LINE_OK = re.compile(rb"[A-Za-z0-9+/=]*")
+_B64_FOREIGN = re.compile(rb"[^A-Za-z0-9+/=]")
+_B64_CHUNK = re.compile(rb"[A-Za-z0-9+/]+=*")
+
+
 def _b64_tolerant(data: bytes, ctx: _Context | None, what: str = "base64") -> bytes:
-    try:
-        return binascii.a2b_base64(data)
-    except (binascii.Error, ValueError):
-        pass
-    core = re.sub(rb"[^A-Za-z0-9+/]", b"", data.split(b"=", 1)[0] if b"==" in data[:-4] else data)
-    if len(core) % 4 == 1:
-        core = core[:-1]
-    core += b"=" * (-len(core) % 4)
-    if ctx is not None:
+    """Base64 as mail really carries it: lines with foreign characters are dropped,
+    padding in the middle starts a new chunk, a truncated tail is cut to whole bytes."""
+    core = data.translate(None, b" \t\r\n").rstrip(b"=")
+    if _B64_ALPHABET.fullmatch(core):
+        if len(core) % 4 == 1:
+            core = core[:-1]
+            if ctx is not None:
+                ctx.defect(f"invalid {what} data (truncated)")
+        try:
+            return binascii.a2b_base64(core + b"=" * (-len(core) % 4))
+        except (binascii.Error, ValueError):
+            pass
+    kept = []
+    broken = False
+    for line in data.splitlines():
+        line = line.strip()
+        if _B64_LINE_OK.fullmatch(line):
+            kept.append(line)
+            continue
+        broken = True
+        cleaned = _B64_FOREIGN.sub(b"", line)
+        if len(cleaned) * 5 >= len(line) * 4:  # a few stray characters: drop those only
+            kept.append(cleaned)
+    out = bytearray()
+    for chunk in _B64_CHUNK.findall(b"".join(kept)):
+        core = chunk.rstrip(b"=")
+        if len(core) % 4 == 1:
+            core = core[:-1]
+            broken = True
+        try:
+            out += binascii.a2b_base64(core + b"=" * (-len(core) % 4))
+        except (binascii.Error, ValueError):
+            broken = True
+    if ctx is not None and (broken or b"=" in data.rstrip(b" \t\r\n=")):
         ctx.defect(f"invalid {what} data")
-    try:
-        return base64.b64decode(core)
-    except (binascii.Error, ValueError):
-        return b""
+    return bytes(out)
 
 
 def _header(msg: Message, name: str) -> bytes | None:
@@ -352,8 +378,17 @@ def _headers_to_parsed(msg: Message, ctx: _Context) -> ParsedEmail:
         ctx.defect(f"subject of {len(subject)} characters truncated to {MAX_SUBJECT}")
         subject = subject[:MAX_SUBJECT]
 
-    senders = _addresses(msg, "from", ctx, limit=10)
+    junk: list[str] = []
+    senders = _addresses(msg, "from", ctx, limit=10, junk=junk)
+    distinct = list(dict.fromkeys(a.address for a in senders if a.address))
     sender = next((a for a in senders if a.address), None)
+    if len(distinct) > 1 and junk:
+        # "a@x)<b@y>" and the like: which one is the author is anybody's guess, so nobody
+        # is (the ingest service treats an empty sender as unattributable).
+        ctx.defect(f"ambiguous From header: {', '.join(distinct[:3])}")
+        sender = Address("", "")
+    elif len(distinct) > 1:
+        ctx.defect("From has several addresses; the first one is the sender")
     if sender is None:
         fallback_name = senders[0].name if senders else ""
         for name in ("sender", "reply-to"):
@@ -409,7 +444,15 @@ def _return_path(msg: Message) -> str | None:
     return value if _ADDR_OK.fullmatch(value) else value[:MAX_ID_LENGTH]
 
 
-def _addresses(msg: Message, name: str, ctx: _Context, limit: int = MAX_ADDRESSES) -> list[Address]:
+def _addresses(
+    msg: Message,
+    name: str,
+    ctx: _Context,
+    limit: int = MAX_ADDRESSES,
+    junk: list[str] | None = None,
+) -> list[Address]:
+    """Addresses of a header. ``junk`` collects pieces the address parser could not
+    place (what is left over from values such as ``a@x)<b@y>``)."""
     result: list[Address] = []
     label = name.title()
     for value in _header_all(msg, name):
@@ -430,6 +473,8 @@ def _addresses(msg: Message, name: str, ctx: _Context, limit: int = MAX_ADDRESSE
             display = decode_header_bytes(display_raw, "utf-8", ctx)
             addr = clean_header_text(addr).replace(" ", "").lower()
             if not addr and not display:
+                if junk is not None:
+                    junk.append(name)
                 continue
             if (
                 _ADDR_OK.fullmatch(addr)
@@ -550,15 +595,11 @@ def _walk(part: Message, depth: int, body: _Body, ctx: _Context) -> None:
     maintype = ctype.split("/", 1)[0]
     payload = part.get_payload()
 
-    if maintype == "message" and ctype != "message/delivery-status" and isinstance(payload, list):
-        _add_message_attachment(part, payload, depth, ctx)
-        return
-    if ctype in (
-        "message/delivery-status",
-        "message/disposition-notification",
-        "message/feedback-report",
-    ):
+    if ctype in _REPORT_TYPES:
         _add_attachment(part, ctx, ctype, _report_bytes(payload))
+        return
+    if maintype == "message" and isinstance(payload, list):
+        _add_message_attachment(part, payload, depth, ctx)
         return
     if isinstance(payload, list):
         children = [p for p in payload if isinstance(p, Message)]
@@ -638,10 +679,12 @@ def _content_type(part: Message) -> str:
 
 
 def _payload_bytes(part: Message, ctx: _Context) -> bytes:
-    payload = part.get_payload()
+    # The private attribute on purpose: compat32's get_payload() "helpfully" decodes
+    # 8-bit payloads with the declared charset and errors="replace", losing the bytes.
+    payload = getattr(part, "_payload", None)
     if payload is None or isinstance(payload, list):
         return b""
-    raw = _raw(payload)
+    raw = payload if isinstance(payload, bytes) else _raw(payload)
     cte = clean_header_text(str(part.get("content-transfer-encoding", ""))).lower()
     if "base64" in cte:
         return _b64_tolerant(raw, ctx, "base64 body")
@@ -745,6 +788,14 @@ def _clean_body(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+_REPORT_TYPES = frozenset(
+    {
+        "message/delivery-status",
+        "message/global-delivery-status",
+        "message/disposition-notification",
+        "message/feedback-report",
+    }
+)
 _DEFAULT_NAMES = {
     "text/calendar": "invite.ics",
     "application/ics": "invite.ics",
