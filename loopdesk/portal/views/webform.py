@@ -215,8 +215,6 @@ def _with_lang(request: HttpRequest, url: str) -> str:
 def _render_form(request, *, embed, form, token="", custom_fields=None, error="", status=200):
     if not token:
         _session, token = form_token_new()
-    if error:
-        form.add_error(None, error)
     response = render(
         request,
         "portal/embed_form.html" if embed else "portal/new.html",
@@ -227,6 +225,7 @@ def _render_form(request, *, embed, form, token="", custom_fields=None, error=""
             if custom_fields is not None
             else _custom_rows(TicketType.QUESTION),
             "embed": embed,
+            "extra_error": error,
             "lang": getattr(request, "portal_embed_lang", ""),
             "contact": None if embed else portal_contact(request),
         },
