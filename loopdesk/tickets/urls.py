@@ -1,5 +1,7 @@
 from django.urls import path
 
+from loopdesk.channels import ticket_views as channel_views
+
 from . import views
 
 app_name = "tickets"
@@ -14,4 +16,9 @@ urlpatterns = [
     path("<int:number>/fields/", views.ticket_fields, name="fields"),
     path("<int:number>/take/", views.ticket_take, name="take"),
     path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment"),
+    path(
+        "<int:number>/messages/<int:message_id>/resend/",
+        channel_views.resend_message,
+        name="resend",
+    ),
 ]

@@ -43,7 +43,7 @@ from ..models import (
 from .outbound import OUR_MSGID_PREFIX, loop_marker, mark_delivery
 from .parse import parse_email
 from .parsed import ParsedEmail
-from .threading import find_thread
+from .threading import find_thread, recipient_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +173,8 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
         rule = ThreadRule.FOLLOW_UP
         if settings.LOOPDESK_EMAIL_CLOSED_REPLY == "new":
             ticket, rule = None, ThreadRule.NEW
+    if inbound.mailbox is None:
+        inbound.mailbox = _mailbox_addressed(parsed)
     fields = TicketFields()
     if inbound.mailbox is not None and inbound.mailbox.default_team_id:
         fields.team = inbound.mailbox.default_team
@@ -217,6 +219,18 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
         message=result.message,
         rule=rule if not result.created or rule == ThreadRule.FOLLOW_UP else ThreadRule.NEW,
     )
+
+
+def _mailbox_addressed(parsed: ParsedEmail) -> Mailbox | None:
+    """The mailbox a piped or forwarded mail was sent to (plus-tokens ignored)."""
+    addresses = set()
+    for address in recipient_addresses(parsed):
+        local, _at, domain = (address or "").lower().rpartition("@")
+        if local:
+            addresses.add(f"{local.split('+', 1)[0]}@{domain}")
+    if not addresses:
+        return None
+    return Mailbox.objects.filter(address__in=sorted(addresses), is_active=True).first()
 
 
 def _body_and_attachments(parsed: ParsedEmail) -> tuple[str, list[AttachmentUpload]]:
@@ -372,7 +386,9 @@ def _finish(
 ) -> IngestOutcome:
     inbound.result = result
     inbound.status = (
-        InboundStatus.QUARANTINED if result == InboundResult.QUARANTINED else InboundStatus.PROCESSED
+        InboundStatus.QUARANTINED
+        if result == InboundResult.QUARANTINED
+        else InboundStatus.PROCESSED
     )
     inbound.reason = reason
     inbound.ticket = ticket
