@@ -20,6 +20,7 @@ urlpatterns = [
     path("routing/", include("loopdesk.routing.urls")),
     path("portal/", include("loopdesk.portal.urls")),
     path("", include("loopdesk.sla.urls")),
+    path("", include("loopdesk.automation.urls")),
     path("", include("loopdesk.knowledge.urls")),
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False), name="home"),
 ]
