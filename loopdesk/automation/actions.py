@@ -292,3 +292,26 @@ def apply_actions(
     if effects:
         diff["effects"] = effects
     return diff
+
+
+def history_changes(diff: dict) -> dict:
+    """What the rule/macro event on the ticket keeps: a one-line summary of what was done
+    (the field changes have their own events) and who was notified."""
+    parts = [
+        f"{name}: {_plain(pair[0])} → {_plain(pair[1])}"
+        for name, pair in diff.items()
+        if name not in ("effects", "notified") and isinstance(pair, list) and len(pair) == 2
+    ]
+    parts += [str(e) for e in diff.get("effects", [])]
+    out: dict = {"actions": [None, "; ".join(parts)[:1000] or "—"]}
+    if diff.get("notified"):
+        out["notified"] = diff["notified"]
+    return out
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

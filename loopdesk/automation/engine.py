@@ -28,7 +28,7 @@ from loopdesk.tickets.hooks import TicketChange
 from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
 
-from .actions import apply_actions
+from .actions import apply_actions, history_changes
 from .conditions import CompiledCondition, Facts, compile_conditions, matches
 from .constants import DEFAULT_HOURLY_CAP, EventKind, Outcome, RuleKind
 from .definition import Definition
@@ -237,7 +237,10 @@ def execute_rule(
                 ticket=ticket,
                 type=TicketEventType.RULE_APPLIED,
                 actor=actor,
-                changes={"rule": [None, {"id": rule.id, "name": rule.name}], **diff},
+                changes={
+                    "rule": [None, {"id": rule.id, "name": rule.name}],
+                    **history_changes(diff),
+                },
             )
             execution = RuleExecution.objects.create(
                 rule_id=rule.id,

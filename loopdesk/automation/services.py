@@ -300,7 +300,10 @@ def macro_apply(
             ticket=locked,
             type=TicketEventType.MACRO_APPLIED,
             actor=actor,
-            changes={"macro": [None, {"id": macro.pk, "name": macro.name}], **diff},
+            changes={
+                "macro": [None, {"id": macro.pk, "name": macro.name}],
+                **rule_actions.history_changes(diff),
+            },
         )
         return RuleExecution.objects.create(
             macro=macro, ticket=locked, source="macro", outcome=Outcome.APPLIED, changes=diff

@@ -55,6 +55,7 @@ def test_invoice_mail_goes_to_finance(admin):
     assert event.cause_kind == "rule" and event.cause_ref == "Rule: Invoices to Finance"
     applied = TicketEvent.objects.get(ticket=chinese, type="automation.rule_applied")
     assert applied.changes["rule"][1]["name"] == "Invoices to Finance"
+    assert "team" in applied.changes["actions"][1]
     assert RuleExecution.objects.filter(outcome=Outcome.APPLIED).count() == 2
 
 

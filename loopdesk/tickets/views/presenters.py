@@ -35,6 +35,11 @@ def _field_labels() -> dict[str, str]:
         "warn_at": _("Warn at"),
         "breached_at": _("Breached at"),
         "policy": _("SLA policy"),
+        # automation.rule_applied / macro_applied
+        "rule": _("Rule"),
+        "macro": _("Macro"),
+        "actions": _("Actions"),
+        "notified": _("Notified"),
     }
 
 
