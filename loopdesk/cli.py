@@ -4,6 +4,7 @@ loopdesk migrate | serve [--host H --port P] [--dev] | worker [--no-sla-schedule
 loopdesk createadmin --email E --password P | apikey create --email E [--scopes ...]
 loopdesk ingest-email PATH|- [--mailbox ADDRESS]
 loopdesk poll-mail [--once] [--mailbox ID]   (worker --no-mail-poller: no IMAP poller thread)
+loopdesk manage automation_tick [--now ISO]   (worker --no-automation-scheduler: no time rules)
 loopdesk manage <any Django management command>
 """
 
@@ -95,6 +96,21 @@ def _start_mail_poller() -> None:
     threading.Thread(target=mail_poller_loop, name="mail-poller", daemon=True).start()
 
 
+def _start_automation_scheduler() -> None:
+    """The time-rule scheduler in a daemon thread of the worker: due rows are claimed with
+    a conditional update, so any number of workers may run it."""
+    import threading
+
+    import django
+
+    django.setup()
+    from loopdesk.automation.timerules import automation_scheduler_loop
+
+    threading.Thread(
+        target=automation_scheduler_loop, name="automation-scheduler", daemon=True
+    ).start()
+
+
 def _worker(args: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     if "--no-mail-poller" in args:
@@ -105,6 +121,10 @@ def _worker(args: list[str]) -> None:
         args = [a for a in args if a != "--no-sla-scheduler"]
     else:
         _start_sla_scheduler()
+    if "--no-automation-scheduler" in args:
+        args = [a for a in args if a != "--no-automation-scheduler"]
+    else:
+        _start_automation_scheduler()
     _start_routing_sweep()
     if os.environ.get("REDIS_URL"):
         # django-tasks-rq stores its own Job class in Redis; the worker must use it.
