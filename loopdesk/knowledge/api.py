@@ -72,10 +72,19 @@ def _section_ref(section_id: int | None) -> Section | None:
     return section
 
 
+ARTICLE_FIELDS = [
+    "id", "language", "title", "body_md", "body_html", "tags", "status", "visibility",
+    "category_id", "section_id", "revision", "published_at", "created_at", "updated_at",
+]  # fmt: skip
+
+
 def _out(request: HttpRequest, article: Article, hit=None) -> dict:
-    data = ArticleOut.from_orm(article).dict()
-    if article.is_public:
-        data["url"] = request.build_absolute_uri(selectors.article_url(article))
+    data = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    data["translation_key"] = str(article.translation_key)
+    data["url"] = (
+        request.build_absolute_uri(selectors.article_url(article)) if article.is_public else None
+    )
+    data["search"] = None
     if hit is not None:
         data["search"] = {
             "title_html": str(hit.title_html),

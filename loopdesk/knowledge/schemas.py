@@ -66,10 +66,6 @@ class ArticleOut(Schema):
     url: str | None = Field(None, description="The help-centre page (public articles only).")
     search: SearchHitOut | None = None
 
-    @staticmethod
-    def resolve_translation_key(obj) -> str:
-        return str(obj.translation_key)
-
 
 class ArticlePageOut(Schema):
     data: list[ArticleOut]

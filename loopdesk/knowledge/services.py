@@ -41,8 +41,16 @@ def _require_writer(user) -> None:
         raise PermissionDenied(_("You cannot edit knowledge-base articles."))
 
 
+_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _text(value) -> str:
+    """Text without NUL and other control characters (PostgreSQL refuses NUL)."""
+    return str(value or "").translate(_CONTROLS)
+
+
 def _clean_name(value: str, field: str) -> str:
-    value = " ".join((value or "").split())
+    value = " ".join(_text(value).split())
     if not value:
         raise ValidationFailed(_("This field is required."), field=field)
     if len(value) > 120:
@@ -73,8 +81,8 @@ def category_create(
         slug=slug,
         name_en=_clean_name(name_en, "name_en"),
         name_zh=_clean_name(name_zh, "name_zh"),
-        description_en=(description_en or "")[:300],
-        description_zh=(description_zh or "")[:300],
+        description_en=_text(description_en)[:300],
+        description_zh=_text(description_zh)[:300],
         position=max(0, position),
     )
 
@@ -90,7 +98,7 @@ def category_update(*, user, category: Category, **changes) -> Category:
         if name.startswith("name_"):
             value = _clean_name(value, name)
         elif name.startswith("description_"):
-            value = (value or "")[:300]
+            value = _text(value)[:300]
         else:
             value = max(0, int(value))
         setattr(category, name, value)
@@ -123,7 +131,7 @@ def section_create(
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(_text(title).split())
     if not title:
         raise ValidationFailed(_("A title is required."), field="title")
     if len(title) > MAX_TITLE_CHARS:
@@ -135,7 +143,7 @@ def _clean_title(title: str) -> str:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\x00", "").replace("\r\n", "\n")
+    body = _text((body or "").replace("\r\n", "\n"))
     if len(body) > MAX_BODY_CHARS:
         raise ValidationFailed(
             _("The article is longer than %(n)d characters.") % {"n": MAX_BODY_CHARS},
@@ -147,7 +155,7 @@ def _clean_body(body: str) -> str:
 def _clean_tags(tags: Iterable[str]) -> list[str]:
     cleaned = []
     for tag in tags or []:
-        tag = " ".join(str(tag).split()).lower()[:40]
+        tag = " ".join(_text(tag).split()).lower()[:40]
         if tag and tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
@@ -191,7 +199,7 @@ def _write_revision(article: Article, user, note: str) -> None:
         title=article.title,
         body_md=article.body_md,
         tags=article.tags,
-        note=(note or "")[:200],
+        note=_text(note)[:200],
         created_by=user,
     )
 
@@ -408,7 +416,7 @@ def article_record_view(*, article: Article) -> None:
 
 def search_gap_record(*, query: str, language: str) -> None:
     """Count a search that found nothing (normalised, so "Refund " and "refund" add up)."""
-    query = " ".join(query.split()).casefold()[:GAP_QUERY_CHARS]
+    query = " ".join(_text(query).split()).casefold()[:GAP_QUERY_CHARS]
     if not query or language not in LANGUAGE_CODES:
         return
     now = timezone.now()

@@ -21,5 +21,8 @@ QUERY_STOPWORDS = frozenset({
     "to", "we", "what", "with", "you", "your",
     "的", "了", "和", "与", "及", "吗", "呢", "吧", "啊", "呀", "是", "在", "请", "我", "你",
     "您", "想",
+    # Question words: every how-to article would match them.
+    "怎么", "怎么办", "怎样", "怎么样", "如何", "为什么", "什么", "哪些", "哪里", "能不能",
+    "可不可以", "可以", "能",
 })
 # fmt: on

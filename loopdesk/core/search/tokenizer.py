@@ -29,6 +29,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 _HAS_HAN = re.compile(f"[{_HAN}]")
 _STEMMABLE = re.compile(r"[a-z]{3,}")
+_HYPHENATED = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
 
 _stemmer = snowballstemmer.stemmer("english")
 _stemmer_lock = threading.Lock()  # snowballstemmer objects keep state between calls
@@ -40,9 +41,17 @@ def tokenize(text: str) -> str:
     """Document tokens joined by single spaces (Chinese in jieba's search mode).
 
     Search mode adds the sub-words of long words (中华人民共和国 also yields 人民), so a
-    query for any of them finds the document.
+    query for any of them finds the document. Hyphenated words are also indexed joined,
+    at the end (Wi-Fi → wi fi … wifi; 138-0013-8000 → … 13800138000), so a query typed
+    without the hyphens finds them too; the words stay adjacent for phrase queries.
     """
-    return " ".join(stem for _raw, stem in _tokens(text, search_mode=True))
+    normalised = _normalise(text)
+    tokens = [stem for _raw, stem in _runs(normalised, search_mode=True)]
+    for match in _HYPHENATED.finditer(normalised):
+        joined = match.group().replace("-", "")
+        if len(joined) <= MAX_TOKEN_CHARS:
+            tokens.append(_stem(_fold(joined)))
+    return " ".join(tokens)
 
 
 def query_terms(query: str, *, search_mode: bool = False) -> list[str]:
