@@ -11,6 +11,7 @@ from django.utils import timezone
 from loopdesk.tickets.models import Ticket
 
 from . import people
+from .knowledge import ensure_knowledge
 from .setup import (
     DemoCast,
     ensure_categories,
@@ -55,6 +56,7 @@ def demo_load(
         ensure_custom_fields()
         ensure_contacts(cast, rng, count=contacts)
         ensure_sla()
+        ensure_knowledge(cast)
     writer = TicketWriter(cast, rng, timezone.now())
     done = 0
     while done < tickets:
