@@ -188,7 +188,7 @@ def _bounce_from_dsn(
     failed: list[tuple[str, str, str]] = []  # (recipient, status, diagnostic)
     other_actions: set[str] = set()
     for report in reports:
-        blocks = report.get_payload()
+        blocks = getattr(report, "_payload", None)
         if not isinstance(blocks, list):
             continue
         for block in blocks:
@@ -290,7 +290,7 @@ def _collect(part: Message, reports: list, enclosed: list, header_texts: list, d
     if depth > 10:
         return
     ctype = part.get_content_type()
-    payload = part.get_payload()
+    payload = getattr(part, "_payload", None)
     if ctype == "message/delivery-status":
         reports.append(part)
         return
@@ -312,7 +312,8 @@ def _decode_part_text(part: Message) -> str:
     except Exception:  # noqa: BLE001
         data = None
     if not isinstance(data, bytes):
-        data = str(part.get_payload()).encode("ascii", "surrogateescape")
+        raw = getattr(part, "_payload", "")
+        data = str(raw).encode("utf-8", "surrogateescape")
     return data[:200_000].decode("utf-8", "replace")
 
 

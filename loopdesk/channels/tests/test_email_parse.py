@@ -316,3 +316,65 @@ def test_odd_inputs_never_raise():
     ):
         parse_email(raw)
     assert parse_email(None).defects  # type: ignore[arg-type]
+
+
+# --- fuzzing: real messages, damaged ------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CORPUS = sorted((Path(__file__).resolve().parent / "email_corpus").glob("*.eml"))
+_SEEDS = [p.read_bytes() for p in _CORPUS if p.stat().st_size < 200_000]
+
+
+@st.composite
+def _damaged_mail(draw):
+    data = bytearray(draw(st.sampled_from(_SEEDS)))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["cut", "insert", "delete", "flip", "boundary"]))
+        at = draw(st.integers(0, len(data)))
+        if kind == "cut":
+            del data[at:]
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(max_size=40))
+        elif kind == "delete":
+            del data[at : at + draw(st.integers(1, 200))]
+        elif kind == "flip" and data:
+            data[min(at, len(data) - 1)] ^= draw(st.integers(1, 255))
+        else:
+            data[at:at] = draw(
+                st.sampled_from([b"\n--", b"=?utf-8?B?", b"?=", b"\r", b"\n\n", b"\x00", b"=\n"])
+            )
+    return bytes(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_damaged_mail())
+def test_damaged_corpus_mail_never_raises(raw):
+    parsed = parse_email(raw)
+    assert "\n" not in parsed.subject and "\r" not in parsed.sender.name
+    assert "\x00" not in parsed.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_never_raise(raw):
+    parse_email(b"From: a@b.example\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" + raw)
+
+
+def test_large_message_is_parsed_whole():
+    blob = bytes(range(256)) * 12_000  # ~3 MB attachment
+    encoded = base64.encodebytes(blob)
+    raw = (
+        b'From: big@example.com\nSubject: big\nContent-Type: multipart/mixed; boundary="X"\n\n'
+        b"--X\nContent-Type: text/plain\n\nsee attachment\n"
+        b"--X\nContent-Type: application/octet-stream; name=big.bin\nContent-Transfer-Encoding: base64\n\n"
+        + encoded
+        + b"\n--X--\n"
+    )
+    parsed = parse_email(raw)
+    assert parsed.attachments[0].content == blob
+    assert parsed.text.strip() == "see attachment"
+    assert not parsed.charset_notes  # no charset detection ran on the attachment
