@@ -92,6 +92,7 @@ _BOUNDARY_GUESS = re.compile(rb"^--([^\s\"]{1,200}?)[ \t]*\r?$", re.M)
 _FILENAME_BAD = re.compile(r"[\\/\x00-\x1f\x7f]")
 _HTML_DROP = re.compile(r"(?is)<(script|style|head|title)\b[^>]*>.*?</\1\s*>")
 _HTML_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/table)\b[^>]*>")
+_META_CHARSET = re.compile(rb"""(?i)<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.\-]{1,40})""")
 _HTML_TAG = re.compile(r"<[^>]*>")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -506,7 +507,9 @@ def _addresses(
     return result
 
 
-_SIMPLE_ADDR = re.compile(r'\s*(?:"([^"\\]*)"|([^"<>(),;:@\\]*?))\s*<([^<>\s"(),;:@\\]+@[^<>\s"(),;:@\\]+)>\s*')
+_SIMPLE_ADDR = re.compile(
+    r'\s*(?:"([^"\\]*)"|([^"<>(),;:@\\]*?))\s*<([^<>\s"(),;:@\\]+@[^<>\s"(),;:@\\]+)>\s*'
+)
 _BARE_ADDR = re.compile(r'\s*([^<>\s"(),;:@\\]+@[^<>\s"(),;:@\\]+)\s*')
 
 
@@ -820,6 +823,11 @@ def _decode_text(part: Message, ctx: _Context) -> str:
     data = _cap_text(_payload_bytes(part, ctx), ctx)
     charset, value = _param(part, "charset", "content-type")
     label = value.decode("ascii", "replace") if isinstance(value, bytes) else None
+    if not label and not data.isascii() and _content_type(part) == "text/html":
+        # HTML without a MIME charset often declares one in a <meta> tag.
+        meta = _META_CHARSET.search(data[:4096])
+        if meta:
+            label = meta.group(1).decode("ascii", "replace")
     decoded = charsets.decode_bytes(data, label, hint=ctx.hint)
     ctx.note(decoded.note)
     return _clean_body(decoded.text)
@@ -903,6 +911,13 @@ def _add_attachment(
 def _add_message_attachment(part: Message, payload: list, depth: int, ctx: _Context) -> None:
     inner = payload[0] if payload and isinstance(payload[0], Message) else None
     data = _message_bytes(inner, ctx) if inner is not None else b""
+    cte = (_header(part, "content-transfer-encoding") or b"").strip().lower()
+    if inner is not None and cte in (b"base64", b"quoted-printable"):
+        # Not allowed by RFC 2046, sent anyway by some webmail: the parser took the
+        # encoded text for a message. Decode it and read the real one.
+        ctx.defect(f"message/rfc822 part with {cte.decode()} transfer encoding")
+        data = _b64_tolerant(data, ctx) if cte == b"base64" else quopri.decodestring(data)
+        inner = BytesParser(policy=compat32).parsebytes(data, headersonly=True)
     subject = ""
     if inner is not None:
         raw_subject = _header(inner, "subject")

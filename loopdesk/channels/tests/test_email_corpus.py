@@ -70,6 +70,13 @@ MANIFEST: dict[str, tuple[str, str, str, list[str], str]] = {
         [],
         "服务暂停两小时",
     ),
+    "zh_html_meta_charset.eml": (
+        "hejing@126.example",
+        "发票抬头错误",
+        "normal",
+        [],
+        "应为“上海某某贸易有限公司”",
+    ),
     "mixed_charsets_parts.eml": (
         "ops@example.com.tw",
         "兩岸辦公室 / 两岸办公室",
@@ -158,6 +165,20 @@ MANIFEST: dict[str, tuple[str, str, str, list[str], str]] = {
         ["Beschwerde: Lieferung beschädigt.eml"],
         "forwarded as an attachment",
     ),
+    "forwarded_rfc822_base64.eml": (
+        "sales@example.it",
+        "Fw: Preisanfrage",
+        "normal",
+        ["Preisanfrage.eml"],
+        "See the attached request.",
+    ),
+    "apple_mail_inline_photo_mixed.eml": (
+        "rene.dubois@example.fr",
+        "Photo of the damaged box",
+        "normal",
+        ["IMG_0042.jpeg"],
+        "The corner is crushed.",
+    ),
     "calendar_invite.eml": (
         "kelly.wong@corp.example.com",
         "Quarterly support review",
@@ -243,6 +264,13 @@ MANIFEST: dict[str, tuple[str, str, str, list[str], str]] = {
         "auto_reply",
         [],
         "我正在休假",
+    ),
+    "ooo_zh_outlook_dafu.eml": (
+        "wulei@corp.example.cn",
+        "自动答复: 关于合同续签",
+        "auto_reply",
+        [],
+        "本人出差中",
     ),
     "ooo_en_subject_only.eml": (
         "tom.baker@example.co.uk",
@@ -507,6 +535,14 @@ def test_forwarded_message_is_a_readable_eml():
     assert inner.sender.address == "angry@example.net"
     assert inner.subject == "Beschwerde: Lieferung beschädigt"
     assert "beschädigt an" in inner.text
+
+
+def test_base64_encoded_forward_is_decoded():
+    parsed = parse_email((CORPUS / "forwarded_rfc822_base64.eml").read_bytes())
+    inner = parse_email(parsed.attachments[0].content)
+    assert inner.subject == "Preisanfrage für 2027"
+    assert inner.sender.address == "old.customer@example.net"
+    assert "ein Angebot" in inner.text
 
 
 def test_calendar_winmail_and_filenames_keep_content():

@@ -158,6 +158,46 @@ Content-Transfer-Encoding: 8bit
         + "你好，我想查詢訂單嘅進度，唔該晒。\n陳大文 敬上\n".encode("big5hkscs"),
     )
 
+    meta_html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+        "<body><p>您好，附件里的发票抬头写错了，应为“上海某某贸易有限公司”。</p></body></html>"
+    )
+    write(
+        "zh_html_meta_charset.eml",
+        b"""Date: Sat, 21 Nov 2026 09:30:00 +0800
+From: =?gb2312?B?"""
+        + base64.b64encode("何静".encode("gb2312"))
+        + b"""?= <hejing@126.example>
+To: support@loopdesk.example
+Subject: =?gb2312?B?"""
+        + base64.b64encode("发票抬头错误".encode("gb2312"))
+        + b"""?=
+Message-ID: <meta.1@126.example>
+MIME-Version: 1.0
+Content-Type: text/html
+Content-Transfer-Encoding: 8bit
+
+"""
+        + meta_html.encode("gb2312"),
+    )
+    write(
+        "ooo_zh_outlook_dafu.eml",
+        f"""From: {ew("吴磊", "gb2312")} <wulei@corp.example.cn>
+To: support@loopdesk.example
+Subject: {ew("自动答复: 关于合同续签", "gb2312")}
+Date: Sat, 21 Nov 2026 10:00:00 +0800
+Message-ID: <dafu.1@corp.example.cn>
+Thread-Topic: {ew("关于合同续签", "gb2312")}
+Thread-Index: AQHaAbCdEfGhIjKlMnOp
+MIME-Version: 1.0
+Content-Type: text/plain; charset="gb2312"
+Content-Transfer-Encoding: base64
+
+{b64("本人出差中，11月25日回来。急事请联系王经理。¶", "gb2312")}
+""",
+        crlf=True,
+    )
+
     # ---------------------------------------------------------------- Japanese
     jp_body = "株式会社サンプル\n営業部 山田様\n\nいつもお世話になっております。\n①見積書を添付いたします。\n②納期は来月末の予定です。\n\nよろしくお願いいたします。\n"
     jis = bytearray()
@@ -552,6 +592,81 @@ Content-Transfer-Encoding: 8bit
 Die Lieferung kam beschädigt an.
 
 --fwdbound--
+""",
+    )
+    inner = (
+        "From: Old Customer <old.customer@example.net>\r\nTo: sales@example.it\r\n"
+        "Subject: =?utf-8?B?"
+        + base64.b64encode("Preisanfrage für 2027".encode()).decode()
+        + "?=\r\n"
+        "Message-ID: <inner.b64@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Bitte senden Sie uns ein Angebot.\r\n"
+    )
+    write(
+        "forwarded_rfc822_base64.eml",
+        f"""Date: Sat, 21 Nov 2026 11:00:00 +0100
+From: Sales Team <sales@example.it>
+To: support@loopdesk.example
+Subject: Fw: Preisanfrage
+Message-ID: <fwd.b64@example.it>
+X-Mailer: Webmail 3.1
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b64fwd"
+
+--b64fwd
+Content-Type: text/plain; charset=utf-8
+
+See the attached request.
+
+--b64fwd
+Content-Type: message/rfc822; name="Preisanfrage.eml"
+Content-Transfer-Encoding: base64
+Content-Disposition: attachment; filename="Preisanfrage.eml"
+
+{b64(inner)}
+--b64fwd--
+""",
+    )
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40) + b"\xff\xd9"
+    write(
+        "apple_mail_inline_photo_mixed.eml",
+        f"""From: =?utf-8?Q?Ren=C3=A9_Dubois?= <rene.dubois@example.fr>
+Content-Type: multipart/mixed;
+\tboundary="Apple-Mail=_MIXED-0001"
+Mime-Version: 1.0 (Mac OS X Mail 16.0 \\(3774.500.171.1.1\\))
+Subject: Photo of the damaged box
+Date: Sat, 21 Nov 2026 12:00:00 +0100
+Message-Id: <MIXED-0001@example.fr>
+To: support@loopdesk.example
+X-Mailer: Apple Mail (2.3774.500.171.1.1)
+
+
+--Apple-Mail=_MIXED-0001
+Content-Transfer-Encoding: 7bit
+Content-Type: text/plain;
+\tcharset=us-ascii
+
+Here is the box as it arrived:
+
+--Apple-Mail=_MIXED-0001
+Content-Disposition: inline;
+\tfilename=IMG_0042.jpeg
+Content-Type: image/jpeg;
+\tx-unix-mode=0644;
+\tname="IMG_0042.jpeg"
+Content-Transfer-Encoding: base64
+
+{b64(jpeg)}
+--Apple-Mail=_MIXED-0001
+Content-Transfer-Encoding: 7bit
+Content-Type: text/plain;
+\tcharset=us-ascii
+
+
+The corner is crushed.
+
+Rene
+--Apple-Mail=_MIXED-0001--
 """,
     )
     write(
