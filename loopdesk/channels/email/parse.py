@@ -676,10 +676,16 @@ def _walk(part: Message, depth: int, body: _Body, ctx: _Context) -> None:
     )
 
 
+_ALTERNATIVE_KEPT = frozenset({"text/plain", "text/html", "text/calendar"})
+
+
 def _walk_alternative(children: list[Message], depth: int, body: _Body, ctx: _Context) -> None:
     texts: list[str] | None = None
     htmls: list[str] | None = None
     for child in children:
+        ctype = _content_type(child)
+        if ctype.startswith("text/") and ctype not in _ALTERNATIVE_KEPT:
+            continue  # other renderings of the same text: AMP, Apple Watch, enriched
         sub = _Body()
         _walk(child, depth + 1, sub, ctx)
         if sub.texts and texts is None:
@@ -796,7 +802,7 @@ def _disposition_and_filename(part: Message, ctx: _Context) -> tuple[str, str]:
         if charset is not None:
             decoded = charsets.decode_bytes(value, charset, detect=False, hint=ctx.hint)
             ctx.note(decoded.note)
-            name = clean_header_text(decoded.text)
+            name = decoded.text  # safe_filename drops control characters
         else:
             name = decode_header_bytes(value, ctx.hint, ctx)
         if name:
@@ -806,7 +812,7 @@ def _disposition_and_filename(part: Message, ctx: _Context) -> tuple[str, str]:
 
 def safe_filename(name: str) -> str:
     """Display name only: the last path segment, no control characters, bounded."""
-    name = name.strip().strip('"')
+    name = _SURROGATE.sub("\ufffd", name).strip().strip('"')
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _FILENAME_BAD.sub("", name).strip().strip(".")
     if len(name) > MAX_FILENAME:

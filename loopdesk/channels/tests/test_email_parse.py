@@ -378,3 +378,39 @@ def test_large_message_is_parsed_whole():
     assert parsed.attachments[0].content == blob
     assert parsed.text.strip() == "see attachment"
     assert not parsed.charset_notes  # no charset detection ran on the attachment
+
+
+def test_alternative_renderings_other_than_text_and_html_are_dropped():
+    raw = _mail(
+        'From: a@b.example\nContent-Type: multipart/alternative; boundary="a"',
+        "--a\nContent-Type: text/plain\n\nplain\n"
+        "--a\nContent-Type: text/watch-html\n\n<b>watch</b>\n"
+        "--a\nContent-Type: text/x-amp-html\n\n<html amp4email>amp</html>\n"
+        "--a\nContent-Type: text/html\n\n<p>html</p>\n"
+        "--a\nContent-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n--a--\n",
+    )
+    parsed = parse_email(raw)
+    assert parsed.text.strip() == "plain" and parsed.html.strip() == "<p>html</p>"
+    assert [a.filename for a in parsed.attachments] == ["invite.ics"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('attachment; filename="../../etc/passwd"', "passwd"),
+        ('attachment; filename="C:\\\\Users\\\\x\\\\evil.exe"', "evil.exe"),
+        ('attachment; filename="a\x01b.txt"', "a b.txt"),
+        ("attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A%0A.pdf", "报告.pdf"),
+        ('attachment; filename="=?utf-8?B?5oql5ZGKLnBkZg==?="', "报告.pdf"),
+        ("attachment", "attachment-1.pdf"),
+    ],
+)
+def test_attachment_names_are_display_names_only(header, expected):
+    raw = _mail(
+        'From: a@b.example\nContent-Type: multipart/mixed; boundary="m"',
+        f"--m\nContent-Type: text/plain\n\nx\n--m\nContent-Type: application/pdf\n"
+        f"Content-Disposition: {header}\nContent-Transfer-Encoding: base64\n\nJVBERg==\n--m--\n",
+    )
+    (attachment,) = parse_email(raw).attachments
+    assert attachment.filename == expected
+    assert attachment.content == b"%PDF"
