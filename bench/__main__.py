@@ -3,6 +3,7 @@
     python -m bench generate --tickets 100000 [--database-url URL] [--seed N] [--no-index]
     python -m bench pages [--database-url URL] [--runs 30]
     python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
+    python -m bench http [--database-url URL] [--duration 5] [--concurrency 1,16] [--repeat 3]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
 benchmark rows never land in ./var or a test database. For PostgreSQL pass
@@ -17,9 +18,11 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def _configure(database_url: str | None) -> None:
+def _configure(database_url: str | None, command: str = "") -> None:
     """Point Django at the bench database before anything imports settings."""
     os.environ.setdefault("LOOPDESK_DATA_DIR", str(BENCH_DIR / "data"))
+    if command == "http":  # the server under test and the bench share bench.settings
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
@@ -58,11 +61,23 @@ def main(argv: list[str] | None = None) -> None:
     tick.add_argument("--runs", type=int, default=5)
     tick.add_argument("--notify", action="store_true", help="the policy notifies the assignee")
 
-    for p in (gen, pages, tick):  # accept the option after the sub-command too
+    web = sub.add_parser("http", help="HTTP workloads against gunicorn, as ratios to hello-world")
+    web.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
+    web.add_argument("--concurrency", default="1,16", help="comma-separated client counts")
+    web.add_argument("--repeat", type=int, default=3, help="repeats of the whole set (medians)")
+    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    web.add_argument("--only", default="", help="comma-separated workload name parts")
+    web.add_argument("--label", default="", help="free text stored in the JSON result")
+
+    mail = sub.add_parser("email", help="email intake messages/s for a mixed corpus")
+    mail.add_argument("--messages", type=int, default=1000)
+    mail.add_argument("--seed", type=int, default=7)
+
+    for p in (gen, pages, tick, web, mail):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
-    _configure(args.database_url)
+    _configure(args.database_url, args.command)
     if args.command == "generate":
         from bench.generate import generate
 
@@ -75,6 +90,21 @@ def main(argv: list[str] | None = None) -> None:
             due=args.due,
             runs=args.runs,
             notify=args.notify,
+        )
+    elif args.command == "email":
+        from bench.email_intake import run as email_run
+
+        email_run(messages=args.messages, seed=args.seed)
+    elif args.command == "http":
+        from bench.httpload import run as http_run
+
+        http_run(
+            duration=args.duration,
+            concurrency=[int(c) for c in args.concurrency.split(",") if c.strip()],
+            repeat=args.repeat,
+            workers=args.workers,
+            only=[o.strip() for o in args.only.split(",") if o.strip()] or None,
+            label=args.label,
         )
     else:
         from bench.pages import measure

@@ -40,7 +40,7 @@ from ..models import (
     OutboundStatus,
     ThreadRule,
 )
-from .outbound import OUR_MSGID_PREFIX, loop_marker, mark_delivery
+from .outbound import OUR_MSGID_PREFIX, loop_marker, mark_delivery, queue_acknowledgement
 from .parse import parse_email
 from .parsed import ParsedEmail
 from .threading import find_thread, recipient_addresses
@@ -155,7 +155,8 @@ def process(inbound: InboundEmail, raw: bytes) -> IngestOutcome:
 
 
 def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
-    own = _own_mail_reason(parsed)
+    mailboxes = {m.address.lower(): m for m in Mailbox.objects.filter(is_active=True)}
+    own = _own_mail_reason(parsed, mailboxes)
     if own:
         return _finish(inbound, InboundResult.AUTO_REPLY, reason=own)
     if parsed.bounce is not None:
@@ -174,7 +175,7 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
         if settings.LOOPDESK_EMAIL_CLOSED_REPLY == "new":
             ticket, rule = None, ThreadRule.NEW
     if inbound.mailbox is None:
-        inbound.mailbox = _mailbox_addressed(parsed)
+        inbound.mailbox = _mailbox_addressed(parsed, mailboxes)
     fields = TicketFields()
     if inbound.mailbox is not None and inbound.mailbox.default_team_id:
         fields.team = inbound.mailbox.default_team
@@ -204,33 +205,32 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
             message=result.message,
             reason=_("A message with this Message-ID was already received."),
         )
-    if parsed.message_id:
-        _index_msgid(parsed.message_id, ticket=result.ticket, message=result.message)
-    if result.created:
-        from .outbound import queue_acknowledgement
-
-        transaction.on_commit(
-            lambda: queue_acknowledgement(ticket_id=result.ticket.pk, message_id=result.message.pk)
+    with transaction.atomic():  # one commit for the bookkeeping after intake
+        if parsed.message_id:
+            _index_msgid(parsed.message_id, ticket=result.ticket, message=result.message)
+        if result.created:
+            queue_acknowledgement(
+                ticket=result.ticket,
+                message=result.message,
+                mailbox=inbound.mailbox,
+                in_reply_to=parsed.message_id,
+            )
+        return _finish(
+            inbound,
+            InboundResult.CREATED if result.created else InboundResult.APPENDED,
+            ticket=result.ticket,
+            message=result.message,
+            rule=rule if not result.created or rule == ThreadRule.FOLLOW_UP else ThreadRule.NEW,
         )
-    return _finish(
-        inbound,
-        InboundResult.CREATED if result.created else InboundResult.APPENDED,
-        ticket=result.ticket,
-        message=result.message,
-        rule=rule if not result.created or rule == ThreadRule.FOLLOW_UP else ThreadRule.NEW,
-    )
 
 
-def _mailbox_addressed(parsed: ParsedEmail) -> Mailbox | None:
+def _mailbox_addressed(parsed: ParsedEmail, mailboxes: dict[str, Mailbox]) -> Mailbox | None:
     """The mailbox a piped or forwarded mail was sent to (plus-tokens ignored)."""
-    addresses = set()
     for address in recipient_addresses(parsed):
         local, _at, domain = (address or "").lower().rpartition("@")
-        if local:
-            addresses.add(f"{local.split('+', 1)[0]}@{domain}")
-    if not addresses:
-        return None
-    return Mailbox.objects.filter(address__in=sorted(addresses), is_active=True).first()
+        if local and (mailbox := mailboxes.get(f"{local.split('+', 1)[0]}@{domain}")):
+            return mailbox
+    return None
 
 
 def _body_and_attachments(parsed: ParsedEmail) -> tuple[str, list[AttachmentUpload]]:
@@ -263,7 +263,7 @@ def _index_msgid(msgid: str, *, ticket: Ticket, message) -> None:
         pass  # already known (a resent copy): the first ticket keeps it
 
 
-def _own_mail_reason(parsed: ParsedEmail) -> str:
+def _own_mail_reason(parsed: ParsedEmail, mailboxes: dict[str, Mailbox]) -> str:
     domain = settings.LOOPDESK_MAIL_DOMAIN.lower()
     loop = parsed.headers.get("x-loop", "").lower()
     if loop and loop_marker() in loop:
@@ -271,7 +271,7 @@ def _own_mail_reason(parsed: ParsedEmail) -> str:
     msgid = parsed.message_id.lower()
     if msgid.startswith(OUR_MSGID_PREFIX) and msgid.endswith("@" + domain):
         return _("Our own mail came back (Message-ID).")
-    if parsed.sender.address and Mailbox.objects.filter(address=parsed.sender.address).exists():
+    if parsed.sender.address and parsed.sender.address.lower() in mailboxes:
         return _("Sent from one of our own mailboxes.")
     return ""
 
