@@ -69,9 +69,10 @@ def magic_link_issue(*, email: str) -> tuple[Contact, str] | None:
     return contact, token
 
 
-def magic_link_send(*, email: str, next_path: str = "") -> bool:
+def magic_link_send(*, email: str, next_path: str = "", language: str = "") -> bool:
     """Issue and mail a link (the task body). An unknown address sends nothing; the
-    caller has already answered the same either way."""
+    caller has already answered the same either way. In the language of the page the
+    link was asked from (else the contact's)."""
     issued = magic_link_issue(email=email)
     if issued is None:
         logger.info("portal login link requested for an unknown address")
@@ -87,7 +88,7 @@ def magic_link_send(*, email: str, next_path: str = "") -> bool:
             "path": url,
             "minutes": conf.get("LOOPDESK_PORTAL_LINK_MINUTES"),
         },
-        language=contact.language,
+        language=language or contact.language,
     )
     return True
 

@@ -66,29 +66,32 @@ def contact_email(contact: Contact) -> str:
     )
 
 
-def _solved_by_staff(change: TicketChange) -> bool:
+def _solved_by_staff(change: TicketChange) -> tuple[bool, int | None]:
     """Whether one of the change's status events moved the ticket into a solved status
-    (not a customer closing it themselves: they can rate in the portal)."""
+    (not a customer closing it themselves: they can rate in the portal), and by whom."""
     if TicketEventType.STATUS_CHANGED not in change.types:
-        return False
+        return False, None
     rows = TicketEvent.objects.filter(
         pk__in=change.event_ids, type=TicketEventType.STATUS_CHANGED
-    ).values("changes", "actor_contact_id")
+    ).values("changes", "actor_contact_id", "actor_user_id")
     solved = set(Status.objects.filter(category=StatusCategory.SOLVED).values_list("pk", flat=True))
     for row in rows:
         new = (row["changes"] or {}).get("status", [None, None])[1]
         if isinstance(new, dict) and new.get("id") in solved and row["actor_contact_id"] is None:
-            return True
-    return False
+            return True, row["actor_user_id"]
+    return False, None
 
 
 def csat_on_ticket_change(change: TicketChange) -> None:
     """Ticket hook (order 50)."""
-    if _solved_by_staff(change):
-        csat_survey_create(ticket_id=change.ticket_id)
+    solved, solver_id = _solved_by_staff(change)
+    if solved:
+        csat_survey_create(ticket_id=change.ticket_id, solver_id=solver_id)
 
 
-def csat_survey_create(*, ticket_id: int) -> CsatSurvey | None:
+def csat_survey_create(*, ticket_id: int, solver_id: int | None = None) -> CsatSurvey | None:
+    """The survey for a just-solved ticket. Its agent is the assignee at solve time, or
+    the person who solved an unassigned ticket."""
     with transaction.atomic():
         # The ticket lock serialises two solves of one ticket racing to send a survey.
         ticket = ticket_lock(ticket_id=ticket_id)
@@ -107,7 +110,7 @@ def csat_survey_create(*, ticket_id: int) -> CsatSurvey | None:
         survey = CsatSurvey.objects.create(
             ticket=ticket,
             contact=contact,
-            agent_id=ticket.assignee_id,
+            agent_id=ticket.assignee_id or solver_id,
             team_id=ticket.team_id,
             email=email,
         )

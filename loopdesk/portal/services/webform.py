@@ -5,6 +5,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from loopdesk.channels.intake import InboundMessage, IntakeResult, SenderIdentit
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.customers.identities import normalise_email
 from loopdesk.customers.models import Contact
+from loopdesk.customers.services import contact_update
 from loopdesk.tickets.constants import Channel, TicketType
 from loopdesk.tickets.models import Ticket
 from loopdesk.tickets.services import AttachmentUpload
@@ -20,6 +22,7 @@ from loopdesk.tickets.services.lifecycle import TicketFields
 
 from ..mail import send_customer_mail
 from ..models import DeflectionClick, HeldSubmission
+from .auth import contact_by_email
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ def webform_submit(
     custom_fields: dict,
     attachments: list[AttachmentUpload],
     contact: Contact | None = None,
+    language: str = "",
 ) -> IntakeResult:
     """Open a request (or return the first result when the same form is sent twice:
     the form session is the message's external id, so a double click makes one ticket)."""
@@ -107,6 +111,7 @@ def webform_submit(
             kind="email", value=normalise_email(email), name=name.strip()[:MAX_NAME]
         )
     channel = Channel.PORTAL if contact is not None else Channel.WEB
+    new_contact = contact is None and contact_by_email(sender.value) is None
     result = intake_message(
         InboundMessage(
             channel=channel,
@@ -120,6 +125,12 @@ def webform_submit(
             fields=TicketFields(type=ticket_type, custom_fields=custom_fields),
         )
     )
+    if new_contact and not result.duplicate and language in dict(settings.LANGUAGES):
+        # A first-time customer: later mail (replies, surveys) follows the language they
+        # wrote in. An existing contact's language is theirs to keep.
+        created = result.ticket.contact
+        if created.language != language:
+            contact_update(contact=created, language=language)
     DeflectionClick.objects.filter(form_session=form_session, submitted=False).update(
         submitted=True
     )
@@ -127,7 +138,7 @@ def webform_submit(
         to = contact_email_for(contact, email)
         if to:
             ticket_id = result.ticket.pk
-            transaction.on_commit(lambda: _enqueue_confirmation(ticket_id, to))
+            transaction.on_commit(lambda: _enqueue_confirmation(ticket_id, to, language))
     return result
 
 
@@ -139,13 +150,14 @@ def contact_email_for(contact: Contact | None, typed: str) -> str:
     return contact_email(contact)
 
 
-def _enqueue_confirmation(ticket_id: int, email: str) -> None:
+def _enqueue_confirmation(ticket_id: int, email: str, language: str) -> None:
     from ..tasks import send_request_confirmation_task
 
-    send_request_confirmation_task.enqueue(ticket_id=ticket_id, email=email)
+    send_request_confirmation_task.enqueue(ticket_id=ticket_id, email=email, language=language)
 
 
-def request_confirmation_mail(*, ticket_id: int, email: str) -> bool:
+def request_confirmation_mail(*, ticket_id: int, email: str, language: str = "") -> bool:
+    """The confirmation, in the language of the form the customer just used."""
     ticket = Ticket.objects.select_related("contact").filter(pk=ticket_id).first()
     if ticket is None:
         return False
@@ -153,7 +165,7 @@ def request_confirmation_mail(*, ticket_id: int, email: str) -> bool:
         to=email,
         template="request_received",
         context={"ticket": ticket, "path": f"/portal/tickets/{ticket.number}/"},
-        language=ticket.contact.language,
+        language=language or ticket.contact.language,
         ticket_number=ticket.number,
     )
     return True

@@ -191,7 +191,7 @@ def test_agents_see_the_rating_on_the_ticket(assigned, agent, other_agent, solve
     page = staff.get(f"/tickets/{assigned.number}/").content.decode()
     assert f"/portal/staff/tickets/{assigned.number}/csat/" in page
     card = staff.get(f"/portal/staff/tickets/{assigned.number}/csat/").content.decode()
-    assert "<strong>5</strong> / 5" in card and "&lt;i&gt;great&lt;/i&gt;" in card
+    assert "<strong>5</strong> / 5" in card and "sla-ok" in card and "&lt;i&gt;great&lt;/i&gt;" in card
     outsider = Client()
     outsider.force_login(other_agent)
     assert outsider.get(f"/portal/staff/tickets/{assigned.number}/csat/").status_code == 404

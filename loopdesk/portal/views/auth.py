@@ -65,8 +65,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 from ..tasks import send_magic_link_task
 
+                language = get_language() or ""
                 transaction.on_commit(
-                    lambda: send_magic_link_task.enqueue(email=email, next_path=next_path)
+                    lambda: send_magic_link_task.enqueue(
+                        email=email, next_path=next_path, language=language
+                    )
                 )
                 sent = True
     elif request.method == "POST":

@@ -191,6 +191,7 @@ def _handle_post(request, form, *, contact, embed, cf_errors):
             },
             attachments=attachments,
             contact=contact,
+            language=translation.get_language() or "",
         )
     except ValidationFailed as exc:
         field = exc.field or ""
