@@ -163,6 +163,7 @@ _SINGLE_BYTE = {
 
 _LABEL_JUNK = re.compile(r"[\"'\s]")
 DETECT_SAMPLE = 64 * 1024  # bytes given to charset-normalizer
+GUESS_SAMPLE = 16 * 1024  # bytes scored by guess()
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,109 @@ def _iso2022jp_via_cp932(data: bytes) -> str:
     return out.decode("cp932", errors="replace")
 
 
+_LATIN_PUNCT = set("€‚„…†‡ˆ‰‹‘’“”•–—˜™›«»°§©®×·¿¡¢£¥¦¨ª¬¯±²³´µ¶¸¹º¼½¾÷")
+
+
+def _sample_decode(data: bytes, codec: str) -> str | None:
+    """Strict decode of a sample; a multi-byte character cut at the end is forgiven."""
+    sample = data[:GUESS_SAMPLE]
+    try:
+        return sample.decode(codec)
+    except UnicodeDecodeError as exc:
+        if len(data) > GUESS_SAMPLE and exc.start >= len(sample) - 4:
+            try:
+                return sample[: exc.start].decode(codec)
+            except UnicodeDecodeError:
+                return None
+        return None
+    except (LookupError, ValueError):
+        return None
+
+
+def _share(chars: list[str], test) -> float:
+    return sum(1 for c in chars if test(c)) / len(chars) if chars else 0.0
+
+
+def _gb_common(c: str) -> bool:
+    try:
+        lead = c.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xD7  # punctuation, level-1 hanzi
+
+
+def _big5_common(c: str) -> bool:
+    try:
+        lead = c.encode("big5")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA1 <= lead <= 0xC6  # symbols and the frequent hanzi block
+
+
+def _jis_common(c: str) -> bool:
+    if "\u3040" <= c <= "\u30ff":  # kana (half-width kana are too rare to count)
+        return True
+    try:
+        lead = c.encode("cp932")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0x81 <= lead <= 0x84 or 0x88 <= lead <= 0x98  # symbols, level-1 kanji
+
+
+def _hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3" or c in "　、。·〈〉《》「」"
+
+
+_CJK_TESTS = (
+    ("gb18030", _gb_common),
+    ("big5hkscs", _big5_common),
+    ("cp932", _jis_common),
+    ("cp949", _hangul),
+)
+
+
+def guess(data: bytes) -> str | None:
+    """A cheap, deterministic guess for undeclared or mislabelled 8-bit text, tuned for
+    the mail a Chinese/Japanese/Western helpdesk gets: double-byte CJK codecs scored by
+    how much of the text falls among each script's common characters; Western text by
+    sparse accented letters. None when nothing is convincing (then statistics decide)."""
+    if data.isascii():
+        return None
+    if _double_byte_plausible(data, 0.5):
+        scores: dict[str, float] = {}
+        decoded: dict[str, str] = {}
+        for codec, test in _CJK_TESTS:
+            text = _sample_decode(data, codec)
+            if text is None:
+                continue
+            chars = [c for c in text if ord(c) > 0x7F]
+            scores[codec] = _share(chars, test)
+            decoded[codec] = text
+        good = [codec for codec, _ in _CJK_TESTS if scores.get(codec, 0.0) >= 0.9]
+        if "cp932" in good and any("\u3040" <= c <= "\u30ff" for c in decoded["cp932"]):
+            return "cp932"  # kana: Japanese
+        if "cp949" in good and "gb18030" in good:
+            # EUC-KR Hangul and GB2312 hanzi share byte ranges; Korean separates words.
+            hangul = sum(1 for c in decoded["cp949"] if "\uac00" <= c <= "\ud7a3")
+            if decoded["cp949"].count(" ") >= 0.08 * max(hangul, 1):
+                return "cp949"
+            return "gb18030"
+        if good:
+            return max(good, key=lambda codec: scores[codec])
+    text = _sample_decode(data, "cp1252")
+    if text is not None:
+        chars = [c for c in text if ord(c) > 0x7F]
+        letters = sum(1 for c in text if c.isalpha())
+        accented = sum(1 for c in chars if c.isalpha())
+        if (
+            chars
+            and all(c.isalpha() or c in _LATIN_PUNCT for c in chars)
+            and accented <= 0.3 * max(letters, 1)
+        ):
+            return "cp1252"
+    return None
+
+
 def _detect(data: bytes) -> str | None:
     """charset-normalizer's best guess for a bounded sample, or None."""
     if not data:
@@ -330,8 +434,8 @@ def decode_bytes(
     # The declared charset failed (or there was none): the usual suspects, then statistics.
     if data.isascii() and b"\x1b$" in data:
         return Decoded(_iso2022jp_via_cp932(data), "cp932", _join(note, "undeclared iso-2022-jp"))
-    for candidate in ("utf-8", hint):
-        if candidate and candidate != codec:
+    for candidate in ("utf-8", codec_for(hint) if hint else None):
+        if candidate and candidate != codec and candidate != "ascii":
             text = _strict(data, candidate)
             if text is not None:
                 return Decoded(
@@ -339,6 +443,14 @@ def decode_bytes(
                     candidate,
                     _join(note, f"declared {raw_label or 'none'}, decoded as {candidate}"),
                 )
+    guessed = guess(data)
+    if guessed and guessed != codec:
+        text = _strict(data, guessed)
+        if text is None:
+            text = data.decode(guessed, errors="replace")
+        return Decoded(
+            text, guessed, _join(note, f"declared {raw_label or 'none'}, detected {guessed}")
+        )
     if detect:
         found = _detect(data)
         if found and found != codec:
@@ -359,8 +471,8 @@ def decode_bytes(
 
 
 def decode_8bit_header(data: bytes, hint: str | None = None) -> Decoded:
-    """Raw 8-bit bytes in a header (no RFC 2047): UTF-8, the message's charset, GB18030
-    when the result is plausibly Chinese, else windows-1252."""
+    """Raw 8-bit bytes in a header (no RFC 2047): UTF-8, the message's charset, then
+    guess() (common CJK codecs, sparse-accent Western), else windows-1252."""
     if data.isascii():
         return Decoded(data.decode("ascii"), "ascii")
     text = _strict(data, "utf-8")
@@ -371,17 +483,21 @@ def decode_8bit_header(data: bytes, hint: str | None = None) -> Decoded:
         text = _strict(data, hint_codec)
         if text is not None:
             return Decoded(text, hint_codec, f"8-bit header decoded as {hint_codec}")
+    guessed = guess(data)
+    if guessed:
+        text = _strict(data, guessed)
+        if text is not None:
+            return Decoded(text, guessed, f"8-bit header decoded as {guessed}")
     if _double_byte_plausible(data):
-        for codec in ("gb18030", "big5hkscs", "cp932"):
-            text = _strict(data, codec)
-            if text is not None and _mostly_cjk(text):
-                return Decoded(text, codec, f"8-bit header decoded as {codec}")
+        text = _strict(data, "gb18030")
+        if text is not None and _mostly_cjk(text):
+            return Decoded(text, "gb18030", "8-bit header decoded as gb18030")
     return Decoded(
         data.decode("cp1252", errors="replace"), "cp1252", "8-bit header decoded as cp1252"
     )
 
 
-def _double_byte_plausible(data: bytes) -> bool:
+def _double_byte_plausible(data: bytes, max_ascii_trail: float = 0.25) -> bool:
     """Chinese/Japanese double-byte text mostly pairs two 8-bit bytes; Latin-1 text has
     single 8-bit bytes followed by ASCII letters ("M\xfcller")."""
     pairs = ascii_trail = 0
@@ -394,7 +510,7 @@ def _double_byte_plausible(data: bytes) -> bool:
         if i + 1 >= n or data[i + 1] < 0x80:
             ascii_trail += 1
         i += 2
-    return pairs > 0 and ascii_trail * 4 <= pairs
+    return pairs > 0 and ascii_trail <= pairs * max_ascii_trail
 
 
 def _mostly_cjk(text: str) -> bool:

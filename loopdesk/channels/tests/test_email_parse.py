@@ -414,3 +414,38 @@ def test_attachment_names_are_display_names_only(header, expected):
     (attachment,) = parse_email(raw).attachments
     assert attachment.filename == expected
     assert attachment.content == b"%PDF"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "label"),
+    [
+        ("您好，请问发票什么时候寄出？", "gbk", "utf-8"),
+        ("公司官网从今天早上开始一直打不开，显示五百错误", "gbk", None),
+        ("我想查詢訂單的進度，謝謝。", "big5", "utf-8"),
+        ("お世話になっております。見積書を送ります。", "cp932", "utf-8"),
+        ("見積書", "cp932", None),
+        ("안녕하세요. 제품 설치 문의입니다.", "cp949", None),
+        ("Grüße aus München, vielen Dank für Ihre Hilfe.", "cp1252", "utf-8"),
+        ("Schöne Grüße", "cp1252", "us-ascii"),
+        ("Ça va très bien, merci à vous.", "cp1252", None),
+        ("Здравствуйте, у меня вопрос по заказу.", "cp1251", "utf-8"),
+    ],
+)
+def test_mislabelled_or_undeclared_text_is_guessed(text, encoding, label):
+    decoded = charsets.decode_bytes(text.encode(encoding), label)
+    assert decoded.text == text
+    assert decoded.note
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("见积书的事情", "gbk"),
+        ("見積書の件について", "cp932"),
+        ("報價單請查收", "big5"),
+        ("Grüße", "cp1252"),
+    ],
+)
+def test_raw_8bit_subject_without_any_hint(text, encoding):
+    raw = b"From: a@b.example\nSubject: Re: " + text.encode(encoding) + b"\n\nbody"
+    assert parse_email(raw).subject == "Re: " + text
