@@ -24,6 +24,7 @@ from .constants import LANGUAGE_CODES, MAX_QUERY_CHARS, MAX_SUGGEST_CHARS
 from .models import Article, ArticleRevision, ArticleStatus, Category, SearchGap, Visibility
 
 ARTICLE_KINDS = (DocumentKind.ARTICLE.value,)
+MAX_REASONS = 6  # matched words shown per similar ticket
 CANDIDATES = 500  # ranked ids fetched from the index before the visibility filter
 
 
@@ -253,8 +254,12 @@ def suggest_articles(
         text, kinds=ARTICLE_KINDS, limit=CANDIDATES, public_only=public_only, match="any"
     )
     suggestions = []
-    for article in _ordered(candidates, ids, min(limit, 20)):
+    for article in _ordered(candidates, ids, 50):  # the best 50 are judged, at most
+        if len(suggestions) >= min(limit, 20):
+            break
         hit = _explain(article, labels, chars=160)
+        if not _strong(hit, article, labels):
+            continue
         suggestions.append(
             ArticleSuggestion(
                 id=article.pk,
@@ -262,11 +267,19 @@ def suggest_articles(
                 url=article_url(article, public=True),
                 snippet=_plain(article.body_text, 160),
                 snippet_html=hit.snippet_html,
-                matched_terms=hit.matched_terms,
+                matched_terms=hit.matched_terms[:MAX_REASONS],
                 language=article.language,
             )
         )
     return suggestions
+
+
+def _strong(hit: ArticleHit, article: Article, labels: dict[str, str]) -> bool:
+    """Worth suggesting: it shares two of the words, or one word in its title (or the
+    text had only one word). One common word somewhere in the body is not a reason."""
+    if len(labels) == 1 or len(hit.matched_terms) >= 2:
+        return True
+    return bool(match_spans(article.title, list(labels)))
 
 
 def _plain(text: str, chars: int) -> str:
@@ -300,7 +313,7 @@ def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicke
         .select_related("status")
     )
     by_id = {t.pk: t for t in visible}
-    chosen = [by_id[pk] for pk in ids if pk in by_id][:limit]
+    chosen = [by_id[pk] for pk in ids if pk in by_id][: limit * 2]
     if not chosen:
         return []
     tokens: dict[int, set[str]] = {t.pk: set() for t in chosen}
@@ -309,14 +322,13 @@ def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicke
     ).values_list("group_id", "title_tokens", "tokens")
     for group_id, title_tokens, body_tokens in documents:
         tokens[group_id].update(title_tokens.split(), body_tokens.split())
-    return [
-        SimilarTicket(
-            ticket=t,
-            matched_terms=[
-                label
-                for term, label in labels.items()
-                if all(word in tokens[t.pk] for word in term.split())
-            ],
-        )
-        for t in chosen
-    ]
+    similar = []
+    for t in chosen:
+        shared = [
+            label
+            for term, label in labels.items()
+            if all(word in tokens[t.pk] for word in term.split())
+        ]
+        if len(shared) >= min(2, len(labels)):
+            similar.append(SimilarTicket(ticket=t, matched_terms=shared[:MAX_REASONS]))
+    return similar[:limit]

@@ -71,8 +71,8 @@ def query_term_labels(query: str, *, search_mode: bool = False) -> dict[str, str
     """query_terms() mapped to what the user typed for each (refund → "refunds").
 
     The labels explain a match ("matched on: 退款, refunds") in the user's own words.
-    `search_mode=True` also yields the sub-words of Chinese words (开发票 → 发票), for
-    "any word" matching where recall matters more than precision.
+    `search_mode=True` also yields the sub-words of Chinese words (开发票 → 发票) and
+    drops one-character terms, for "any word" matching of free text.
     """
     labels: dict[str, str] = {}
     stopwords: set[str] = set()
@@ -86,6 +86,10 @@ def query_term_labels(query: str, *, search_mode: bool = False) -> dict[str, str
             if raw in QUERY_STOPWORDS:
                 stopwords.add(stem)
     kept = {term: label for term, label in labels.items() if term not in stopwords}
+    if search_mode:
+        # Free text matched on any word: one character (了, 坏, a 5) matches everything.
+        long_enough = {term: label for term, label in kept.items() if len(term) > 1}
+        kept = long_enough or kept
     return kept or labels
 
 
