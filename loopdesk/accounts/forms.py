@@ -72,6 +72,12 @@ class PreferencesForm(forms.Form):
         max_length=2000,
         help_text=_("Added below your replies."),
     )
+    notify_assigned = forms.BooleanField(
+        label=_("Email me when a ticket is assigned to me"), required=False
+    )
+    notify_mentioned = forms.BooleanField(
+        label=_("Email me when someone @mentions me"), required=False
+    )
 
 
 class ApiKeyForm(forms.Form):

@@ -98,7 +98,13 @@ MAX_SIGNATURE_CHARS = 2000
 
 
 def user_preferences_update(
-    *, user: User, language: str, timezone_name: str, signature: str
+    *,
+    user: User,
+    language: str,
+    timezone_name: str,
+    signature: str,
+    notify_assigned: bool | None = None,
+    notify_mentioned: bool | None = None,
 ) -> User:
     """A user's own language, time zone and reply signature ("My settings")."""
     import zoneinfo
@@ -123,5 +129,12 @@ def user_preferences_update(
     user.language = language
     user.timezone = timezone_name
     user.signature = signature
-    user.save(update_fields=["language", "timezone", "signature"])
+    fields = ["language", "timezone", "signature"]
+    if notify_assigned is not None:
+        user.notify_assigned = notify_assigned
+        fields.append("notify_assigned")
+    if notify_mentioned is not None:
+        user.notify_mentioned = notify_mentioned
+        fields.append("notify_mentioned")
+    user.save(update_fields=fields)
     return user

@@ -39,6 +39,8 @@ def _settings_page(
                 "language": user.language,
                 "timezone": user.timezone,
                 "signature": user.signature,
+                "notify_assigned": user.notify_assigned,
+                "notify_mentioned": user.notify_mentioned,
             }
         ),
         "key_form": key_form or ApiKeyForm(),
@@ -67,6 +69,8 @@ def my_settings(request: HttpRequest) -> HttpResponse:
                 language=form.cleaned_data["language"],
                 timezone_name=form.cleaned_data["timezone"],
                 signature=form.cleaned_data["signature"],
+                notify_assigned=form.cleaned_data["notify_assigned"],
+                notify_mentioned=form.cleaned_data["notify_mentioned"],
             )
         except ValidationFailed as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -27,7 +27,7 @@ def mention_notify(*, message_id: int) -> int:
     sent = 0
     for row in pending:
         user = row.user
-        if not user.is_active or not user.email:
+        if not user.is_active or not user.email or not user.notify_mentioned:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {
