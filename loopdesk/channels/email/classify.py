@@ -63,7 +63,7 @@ _DAEMON_LOCALS = {
 }
 _DAEMON_NAMES = re.compile(
     r"(?i)mail delivery (sub)?system|mail delivery subsystem|mailer[- ]daemon|postmaster|"
-    r"microsoft outlook|系统退信|退信|邮件系统|mail system|qq邮箱|网易邮件中心"
+    r"系统退信|退信|邮件系统|mail system|网易邮件中心"
 )
 
 _STRONG_SUBJECT = re.compile(

@@ -33,6 +33,7 @@ MAX_REFERENCES = 50
 MAX_ID_LENGTH = 250
 MAX_SUBJECT = 1000
 MAX_HEADER_VALUE = 2000
+MAX_RAW_HEADER = 64 * 1024  # bytes of one header value that are decoded
 MAX_DEFECTS = 50
 MAX_FILENAME = 200
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # per text part
@@ -249,8 +250,9 @@ def clean_header_text(value: str) -> str:
 
 
 def decode_header_bytes(raw: bytes, hint: str | None = None, ctx: _Context | None = None) -> str:
-    """RFC 2047 words (also broken ones) and undeclared 8-bit bytes -> clean one-line text."""
-    raw = _FOLD.sub(b"", raw)
+    """RFC 2047 words (also broken ones) and undeclared 8-bit bytes -> clean one-line text.
+    Only the first MAX_RAW_HEADER bytes are read: every value we keep is far shorter."""
+    raw = _FOLD.sub(b"", raw[:MAX_RAW_HEADER])
     pieces: list[str] = []
     run_charset: str | None = None
     run_words: list[tuple[bytes, bytes]] = []  # (encoding, payload) of adjacent words
@@ -563,12 +565,12 @@ def _message_ids(raw: bytes | None) -> list[str]:
         found = [t for t in re.split(r"[\s,;]+", text) if "@" in t] or (
             [text] if text and " " not in text else []
         )
-    ids: list[str] = []
+    ids: dict[str, None] = {}
     for item in found:
         value = item.replace(" ", "").strip("<>")[:MAX_ID_LENGTH]
-        if value and value not in ids:
-            ids.append(value)
-    return ids
+        if value:
+            ids[value] = None
+    return list(ids)
 
 
 def _references(raw: bytes | None, ctx: _Context) -> list[str]:
