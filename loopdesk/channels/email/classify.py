@@ -104,7 +104,7 @@ _EMAIL = re.compile(
 _MSGID_IN_TEXT = re.compile(
     r"(?i)message-id:[ \t]*(?:<([^<>\s]{3,250})>|([^<>\s]{1,250}@[^<>\s]{1,250}))"
 )
-_ID_LINE = re.compile(r"(?im)^.*(message-id|references|in-reply-to)\s*:.*$")
+_ID_WORD = re.compile(r"(?i)(message-id|references|in-reply-to)\s*:")
 _LABELED_RCPT = re.compile(
     r"(?im)(?:收件人|收信人|接收人|recipient|original recipient|final recipient)(?:地址|address)?\s*[:：]\s*"
     r"(?:rfc822\s*;\s*)?<?([^\s<>;,]+@[^\s<>;,]+)"
@@ -242,7 +242,7 @@ def _bounce_from_text(parsed: ParsedEmail, original_id: str) -> Bounce | None:
 
     recipients = list(_failed_recipients_header(parsed))
     # Quoted original headers carry Message-IDs that look like addresses: not recipients.
-    scan = _ID_LINE.sub("", head[:8000])
+    scan = "\n".join(line for line in head[:8000].splitlines() if not _ID_WORD.search(line))
     for pattern in (_LABELED_RCPT, _QMAIL_RCPT, _EXIM_RCPT, _ANGLE_RCPT):
         for m in pattern.finditer(scan):
             addr = m.group(1).strip().strip(".,;:").lower()

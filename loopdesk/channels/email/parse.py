@@ -91,11 +91,11 @@ _HEADER_LINE = re.compile(rb"[!-9;-~]{1,200}:")
 _BAD_HEADER_LINE = re.compile(rb"(?m)^(?!From |[!-9;-~]{1,200}:|[ \t]|\r?$)")
 _BOUNDARY_GUESS = re.compile(rb"^--([^\s\"]{1,200}?)[ \t]*\r?$", re.M)
 _FILENAME_BAD = re.compile(r"[\\/\x00-\x1f\x7f]")
-_HTML_DROP = re.compile(r"(?is)<(script|style|head|title)\b[^>]*>.*?</\1\s*>")
-_HTML_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/table)\b[^>]*>")
+# HTML to text, linear on hostile input: no pattern may rescan the rest of the document.
+_HTML_DROP_OPEN = re.compile(r"(?i)<(script|style|head|title)\b")
+_HTML_BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/table)\b[^<>]*>")
 _META_CHARSET = re.compile(rb"""(?i)<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.\-]{1,40})""")
-_HTML_TAG = re.compile(r"<[^>]*>")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"<[^<>]*>")
 _BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
@@ -470,7 +470,7 @@ def _addresses(
     result: list[Address] = []
     label = name.title()
     for value in _header_all(msg, name):
-        raw = _FOLD.sub(b"", value)
+        raw = _FOLD.sub(b"", value[:MAX_RAW_HEADER])
         # Encoded words become opaque atoms first, so ":", "@" or "," inside them cannot
         # change the address structure; undeclared 8-bit names are decoded as text.
         hidden, words = _hide_words(raw)
@@ -518,11 +518,13 @@ _BARE_ADDR = re.compile(r'\s*([^<>\s"(),;:@\\]+@[^<>\s"(),;:@\\]+)\s*')
 def _simple_addresses(text: str) -> list[tuple[str, str]] | None:
     """The common shapes (``a@b``, ``Name <a@b>``, ``"Name" <a@b>``, comma lists of those)
     without the standard library's slow general parser; None for anything else."""
-    if "(" in text or "\\" in text:
+    if "(" in text or "\\" in text or len(text) > 20_000:
         return None
     pieces = text.split(",") if '"' not in text else [text]
     pairs = []
     for piece in pieces:
+        if len(piece) > 1000:
+            return None
         m = _SIMPLE_ADDR.fullmatch(piece)
         if m:
             pairs.append((m.group(1) if m.group(1) is not None else m.group(2), m.group(3)))
@@ -975,10 +977,37 @@ def _defect_text(defect) -> str:
     return words or "defect"
 
 
+def _drop_html_blocks(value: str) -> str:
+    """Remove comments and script/style/head/title elements (an unterminated one runs
+    to the end of the document, as in a browser)."""
+    lower = value.lower()
+    out: list[str] = []
+    pos = 0
+    length = len(value)
+    while pos < length:
+        comment = lower.find("<!--", pos)
+        block = _HTML_DROP_OPEN.search(value, pos)
+        if comment < 0 and block is None:
+            break
+        if block is None or (comment >= 0 and comment < block.start()):
+            out.append(value[pos:comment])
+            end = lower.find("-->", comment + 4)
+            pos = length if end < 0 else end + 3
+            continue
+        out.append(value[pos : block.start()])
+        end = lower.find("</" + block.group(1).lower(), block.end())
+        if end < 0:
+            pos = length
+            break
+        close = value.find(">", end)
+        pos = length if close < 0 else close + 1
+    out.append(value[pos:])
+    return "".join(out)
+
+
 def html_to_text(value: str) -> str:
     """A readable plain-text rendering of HTML (the intake service sanitises separately)."""
-    text = _HTML_COMMENT.sub("", value)
-    text = _HTML_DROP.sub("", text)
+    text = _drop_html_blocks(value)
     text = _HTML_BREAK.sub("\n", text)
     text = _HTML_TAG.sub("", text)
     text = html_lib.unescape(text)
