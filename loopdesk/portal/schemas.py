@@ -4,6 +4,8 @@ from ninja import Field, Schema
 
 from loopdesk.core.api_common import Links, RefOut
 
+MAX_ID = 2**63 - 1
+
 
 class TicketRefOut(Schema):
     id: int
@@ -11,9 +13,13 @@ class TicketRefOut(Schema):
 
 
 class SatisfactionQuery(Schema):
-    ticket: int | None = Field(None, ge=1, description="A ticket number.")
-    agent: int | None = Field(None, ge=1, description="A user id: the agent at solve time.")
-    team: int | None = Field(None, ge=1, description="A team id: the team at solve time.")
+    ticket: int | None = Field(None, ge=1, le=MAX_ID, description="A ticket number.")
+    agent: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A user id: the agent at solve time."
+    )
+    team: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A team id: the team at solve time."
+    )
     created_after: datetime | None = Field(None, description="ISO 8601, inclusive.")
     created_before: datetime | None = Field(None, description="ISO 8601, exclusive.")
 

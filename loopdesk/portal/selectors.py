@@ -38,7 +38,12 @@ def portal_ticket_page(*, contact: Contact, after: str | None, size: int = 25) -
     return keyset_page(qs, keys=[SortKey("updated_at", descending=True)], size=size, after=after)
 
 
+MAX_BIGINT = 2**63 - 1
+
+
 def portal_ticket_get(*, contact: Contact, number: int) -> Ticket:
+    if not 0 < number <= MAX_BIGINT:  # a number no database column can hold
+        raise NotFound(_("Request not found."))
     ticket = (
         portal_tickets(contact=contact)
         .select_related("status", "contact", "organization")

@@ -59,12 +59,15 @@ def magic_link_issue(*, email: str) -> tuple[Contact, str] | None:
     contact = contact_by_email(email)
     if contact is None:
         return None
+    now = timezone.now()
+    # Housekeeping on the way: this contact's links that expired a day ago go.
+    MagicLink.objects.filter(contact=contact, expires_at__lt=now - timedelta(days=1)).delete()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     minutes = conf.get("LOOPDESK_PORTAL_LINK_MINUTES")
     MagicLink.objects.create(
         contact=contact,
         token_hash=_hash(token),
-        expires_at=timezone.now() + timedelta(minutes=minutes),
+        expires_at=now + timedelta(minutes=minutes),
     )
     return contact, token
 
@@ -149,9 +152,3 @@ def portal_password_set(*, contact: Contact, password: str) -> PortalAccount:
         account.password = ""
     account.save(update_fields=["password", "updated_at"])
     return account
-
-
-def magic_links_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
-    """Delete used and expired links (housekeeping)."""
-    deleted, _rows = MagicLink.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
-    return deleted

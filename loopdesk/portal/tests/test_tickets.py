@@ -68,6 +68,9 @@ def test_changing_the_number_in_the_url_is_a_404(customer_client, stranger, own_
         method = customer_client.get if path == "" else customer_client.post
         assert method(f"/portal/tickets/{other.number}/{path}").status_code == 404
     assert customer_client.get("/portal/tickets/999999999999/").status_code == 404
+    huge = "9" * 30  # beyond any integer column: still a plain 404
+    assert customer_client.get(f"/portal/tickets/{huge}/").status_code == 404
+    assert customer_client.post(f"/portal/tickets/{huge}/reply/", {"body": "x"}).status_code == 404
     assert other.messages.count() == 1
     assert (
         not TicketEvent.objects.filter(ticket=other, actor_contact__isnull=False)
