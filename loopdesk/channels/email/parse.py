@@ -840,7 +840,40 @@ def _decode_text(part: Message, ctx: _Context) -> str:
             label = meta.group(1).decode("ascii", "replace")
     decoded = charsets.decode_bytes(data, label, hint=ctx.hint)
     ctx.note(decoded.note)
-    return _clean_body(decoded.text)
+    text = _clean_body(decoded.text)
+    _, fmt = _param(part, "format", "content-type")
+    if fmt and fmt.strip().lower() == b"flowed" and _content_type(part) == "text/plain":
+        _, delsp = _param(part, "delsp", "content-type")
+        text = unflow(text, delsp=bool(delsp and delsp.strip().lower() == b"yes"))
+    return text
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed to plain paragraphs: a line ending in a space continues on
+    the next line of the same quote depth; space-stuffing is removed."""
+    out: list[str] = []
+    current: str | None = None
+    current_depth = -1
+    for line in text.split("\n"):
+        stripped = line.lstrip(">")
+        depth = len(line) - len(stripped)
+        if stripped.startswith(" "):
+            stripped = stripped[1:]  # space-stuffing (or the space after ">")
+        soft = stripped.endswith(" ") and stripped != "-- "
+        if delsp and soft:
+            stripped = stripped[:-1]
+        if current is not None and depth == current_depth:
+            current += stripped
+        else:
+            if current is not None:
+                out.append(current)
+            current, current_depth = (">" * depth + " " if depth else "") + stripped, depth
+        if not soft:
+            out.append(current)
+            current, current_depth = None, -1
+    if current is not None:
+        out.append(current)
+    return "\n".join(out)
 
 
 def _cap_text(data: bytes, ctx: _Context) -> bytes:

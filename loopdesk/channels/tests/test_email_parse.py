@@ -449,3 +449,16 @@ def test_mislabelled_or_undeclared_text_is_guessed(text, encoding, label):
 def test_raw_8bit_subject_without_any_hint(text, encoding):
     raw = b"From: a@b.example\nSubject: Re: " + text.encode(encoding) + b"\n\nbody"
     assert parse_email(raw).subject == "Re: " + text
+
+
+def test_format_flowed_is_unwrapped():
+    raw = _mail(
+        "From: a@b.example\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=no",
+        "Hello this is a long \nparagraph that wraps.\n\n> quoted text \n> continues\n-- \nBob\n",
+    )
+    assert (
+        parse_email(raw).text
+        == "Hello this is a long paragraph that wraps.\n\n> quoted text continues\n-- \nBob\n"
+    )
+    fixed = _mail("From: a@b.example\nContent-Type: text/plain", "line one \nline two\n")
+    assert parse_email(fixed).text == "line one \nline two\n"
