@@ -498,7 +498,7 @@ def _addresses(
                 and ".." not in addr
                 and not addr.endswith(".")
             ):
-                result.append(Address(address=addr, name=display))
+                result.append(Address(address=_ascii_domain(addr, label, ctx), name=display))
             else:
                 shown = (addr or display)[:80]
                 ctx.defect(f"invalid address in {label}: {shown!r}")
@@ -536,6 +536,21 @@ def _simple_addresses(text: str) -> list[tuple[str, str]] | None:
         if piece.strip():
             return None
     return pairs
+
+
+def _ascii_domain(addr: str, label: str, ctx: _Context) -> str:
+    """An internationalised domain as punycode (how it is compared and shown, so a
+    look-alike such as "exаmple.com" with a Cyrillic "а" stands out), with a defect."""
+    local, _, domain = addr.rpartition("@")
+    if domain.isascii():
+        return addr
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        ctx.defect(f"unconvertible internationalised domain in {label}: {domain[:80]!r}")
+        return addr
+    ctx.defect(f"internationalised domain in {label}: {domain[:80]} shown as {ascii_domain}")
+    return f"{local}@{ascii_domain}"
 
 
 def _hide_words(raw: bytes) -> tuple[bytes, list[bytes]]:

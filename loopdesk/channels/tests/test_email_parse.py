@@ -462,3 +462,12 @@ def test_format_flowed_is_unwrapped():
     )
     fixed = _mail("From: a@b.example\nContent-Type: text/plain", "line one \nline two\n")
     assert parse_email(fixed).text == "line one \nline two\n"
+
+
+def test_internationalised_domain_becomes_punycode_with_a_defect():
+    raw = "From: PayPal <service@pаypal.com>\nSubject: x\n\nbody".encode()  # Cyrillic "а"
+    parsed = parse_email(raw)
+    assert parsed.sender.address == "service@xn--pypal-4ve.com"
+    assert any("internationalised domain" in d for d in parsed.defects)
+    plain = parse_email("From: 用户@例子.广告\nSubject: x\n\nbody".encode())
+    assert plain.sender.address == "用户@" + "例子.广告".encode("idna").decode()
