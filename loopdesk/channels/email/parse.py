@@ -156,6 +156,11 @@ def _as_bytes(raw) -> bytes:
 
 def _parse(data: bytes) -> ParsedEmail:
     ctx = _Context()
+    if data[:1] in (b"\r", b"\n", b" ", b"\t"):
+        stripped = data.lstrip(b"\r\n \t")
+        if _HEADER_LINE.match(stripped):
+            ctx.defect("blank lines before the headers removed")
+            data = stripped
     data = _repair_header_block(data, ctx)
     msg = BytesParser(policy=compat32).parsebytes(data)
     ctx.hint = _first_charset(msg)

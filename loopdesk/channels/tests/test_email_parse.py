@@ -471,3 +471,12 @@ def test_internationalised_domain_becomes_punycode_with_a_defect():
     assert any("internationalised domain" in d for d in parsed.defects)
     plain = parse_email("From: 用户@例子.广告\nSubject: x\n\nbody".encode())
     assert plain.sender.address == "用户@" + "例子.广告".encode("idna").decode()
+
+
+def test_mbox_envelope_line_and_leading_blank_lines():
+    mbox = parse_email(
+        b"From someone@example.com Mon Nov 23 10:00:00 2026\nFrom: a@b.example\nSubject: mbox\n\nbody\n"
+    )
+    assert mbox.sender.address == "a@b.example" and mbox.subject == "mbox"
+    blank = parse_email(b"\r\n\r\nFrom: a@b.example\r\nSubject: late start\r\n\r\nbody\r\n")
+    assert blank.subject == "late start" and blank.text == "body\n"
