@@ -161,6 +161,8 @@ _SINGLE_BYTE = {
     "latin_1",
 }
 
+_DOUBLE_BYTE = {"gb18030", "big5hkscs", "cp950", "cp932", "cp949", "euc_jis_2004", "shift_jis_2004"}
+
 _LABEL_JUNK = re.compile(r"[\"'\s]")
 DETECT_SAMPLE = 64 * 1024  # bytes given to charset-normalizer
 GUESS_SAMPLE = 16 * 1024  # bytes scored by guess()
@@ -378,6 +380,10 @@ def _detect(data: bytes) -> str | None:
     return codec_for(best.encoding) or best.encoding
 
 
+def _high_bytes(data: bytes) -> int:
+    return len(data) - len(data.translate(None, bytes(range(0x80, 0x100))))
+
+
 def _strict(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
@@ -412,8 +418,11 @@ def decode_bytes(
             if data.isascii():
                 return Decoded(data.decode("ascii"), "ascii")
         else:
-            if codec in _SINGLE_BYTE and not data.isascii():
-                # Declared latin-1 or similar but valid UTF-8: that is what it really is.
+            if not data.isascii() and (
+                codec in _SINGLE_BYTE or (codec in _DOUBLE_BYTE and _high_bytes(data) >= 12)
+            ):
+                # Declared latin-1, GBK and the like but valid UTF-8: that is what it
+                # really is (legacy text is practically never valid UTF-8 by chance).
                 text = _strict(data, "utf-8")
                 if text is not None:
                     return Decoded(text, "utf-8", f"declared {raw_label}, decoded as utf-8")

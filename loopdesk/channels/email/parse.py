@@ -83,7 +83,7 @@ _WSP_ONLY = re.compile(rb"[ \t\r\n]*\Z")
 _Q_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _HEADER_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s+", re.ASCII)  # ideographic and no-break spaces are content
 _BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANGLE_ID = re.compile(r"<([^<>]*)>")
 _ADDR_OK = re.compile(r"[^\s@<>(),;:\"\\\[\]]{1,128}@[^\s@<>(),;:\"\\\[\]]{1,255}")

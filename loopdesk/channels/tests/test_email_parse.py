@@ -480,3 +480,11 @@ def test_mbox_envelope_line_and_leading_blank_lines():
     assert mbox.sender.address == "a@b.example" and mbox.subject == "mbox"
     blank = parse_email(b"\r\n\r\nFrom: a@b.example\r\nSubject: late start\r\n\r\nbody\r\n")
     assert blank.subject == "late start" and blank.text == "body\n"
+
+
+def test_utf8_labelled_as_a_legacy_charset_is_recognised():
+    decoded = charsets.decode_bytes("请查收附件中的报价单".encode(), "gb2312")
+    assert decoded.text == "请查收附件中的报价单" and decoded.charset == "utf-8"
+    assert (
+        charsets.decode_bytes("请查收附件中的报价单".encode("gbk"), "gb2312").charset == "gb18030"
+    )
