@@ -18,7 +18,6 @@ from loopdesk.accounts.models import Role, Team, User
 from loopdesk.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from loopdesk.tickets import events
 from loopdesk.tickets.events import Actor
-from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Category, Ticket, TicketEventType
 from loopdesk.tickets.services import ticket_update
 
@@ -77,10 +76,12 @@ def _route(
 ) -> RoutingDecision:
     now = timezone.now()
     with transaction.atomic():
-        try:
-            ticket = ticket_lock(ticket_id=ticket_id)
-        except Ticket.DoesNotExist as exc:
-            raise NotFound(_("Ticket not found.")) from exc
+        # Locked without a join: PostgreSQL re-checks a FOR UPDATE join against the row a
+        # concurrent writer committed, and a ticket whose status changed meanwhile (new ->
+        # open on assignment) would then vanish from `ticket_lock()`'s status join.
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        if ticket is None:
+            raise NotFound(_("Ticket not found."))
         moving = team_id is not None and team_id != ticket.team_id
         target = team_id if team_id is not None else ticket.team_id
         if target is None:

@@ -11,9 +11,9 @@ from loopdesk.routing.constants import AgentStatus, RequirementKind, Strategy
 from loopdesk.routing.models import AgentSkill, Skill, SkillRequirement
 from loopdesk.routing.services import route_ticket
 from loopdesk.sla.services.calendars import WeeklyInterval, calendar_create
+from loopdesk.tickets.events import Actor
 from loopdesk.tickets.models import Category, TicketEvent
 from loopdesk.tickets.services import ticket_update
-from loopdesk.tickets.events import Actor
 from loopdesk.tickets.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,9 @@ def office_hours():
         ("2026-01-10T02:00:00Z", False),  # Saturday
     ],
 )
-def test_shift_calendar_decides_availability(team_a, make_agent, set_strategy, office_hours, instant, expected):
+def test_shift_calendar_decides_availability(
+    team_a, make_agent, set_strategy, office_hours, instant, expected
+):
     shift_agent = make_agent(calendar=office_hours)
     set_strategy(team_a, Strategy.ROUND_ROBIN)
     ticket = factories.make_ticket(team=team_a)
@@ -63,14 +65,18 @@ def test_status_and_deactivation_exclude_agents(team_a, make_agent, set_strategy
     assert sorted(c.excluded for c in decision.candidates) == ["away", "offline", "offline"]
 
 
-def test_capacity_counts_every_open_ticket_but_not_solved_ones(team_a, team_b, make_agent, set_strategy):
+def test_capacity_counts_every_open_ticket_but_not_solved_ones(
+    team_a, team_b, make_agent, set_strategy
+):
     agent = make_agent(capacity=2, teams=[team_a, team_b])
     set_strategy(team_a, Strategy.LEAST_LOAD)
     factories.make_ticket(team=team_b, assignee=agent)  # load from another team counts
     solved = factories.make_ticket(team=team_a, assignee=agent)
     from loopdesk.tickets.services.lifecycle import status_default
 
-    ticket_update(ticket=solved, actor=Actor.system("t"), changes={"status": status_default("solved")})
+    ticket_update(
+        ticket=solved, actor=Actor.system("t"), changes={"status": status_default("solved")}
+    )
 
     first = route_ticket(ticket_id=factories.make_ticket(team=team_a).pk)
     second = route_ticket(ticket_id=factories.make_ticket(team=team_a).pk)
@@ -84,12 +90,24 @@ def test_requirements_from_category_tree_type_language_and_tags(admin):
     skills = {n: Skill.objects.create(name=n) for n in ("printers", "repair", "chinese", "vip")}
     parent = Category.objects.create(name="Hardware")
     child = Category.objects.create(name="Printers", parent=parent)
-    SkillRequirement.objects.create(kind=RequirementKind.CATEGORY, category=parent, skill=skills["printers"], min_level=1)
-    SkillRequirement.objects.create(kind=RequirementKind.CATEGORY, category=child, skill=skills["printers"], min_level=3)
-    SkillRequirement.objects.create(kind=RequirementKind.TYPE, value="repair", skill=skills["repair"], min_level=2)
-    SkillRequirement.objects.create(kind=RequirementKind.LANGUAGE, value="zh-hans", skill=skills["chinese"], min_level=4)
-    SkillRequirement.objects.create(kind=RequirementKind.TAG, value="vip", skill=skills["vip"], min_level=1)
-    SkillRequirement.objects.create(kind=RequirementKind.TAG, value="other", skill=skills["vip"], min_level=5)
+    SkillRequirement.objects.create(
+        kind=RequirementKind.CATEGORY, category=parent, skill=skills["printers"], min_level=1
+    )
+    SkillRequirement.objects.create(
+        kind=RequirementKind.CATEGORY, category=child, skill=skills["printers"], min_level=3
+    )
+    SkillRequirement.objects.create(
+        kind=RequirementKind.TYPE, value="repair", skill=skills["repair"], min_level=2
+    )
+    SkillRequirement.objects.create(
+        kind=RequirementKind.LANGUAGE, value="zh-hans", skill=skills["chinese"], min_level=4
+    )
+    SkillRequirement.objects.create(
+        kind=RequirementKind.TAG, value="vip", skill=skills["vip"], min_level=1
+    )
+    SkillRequirement.objects.create(
+        kind=RequirementKind.TAG, value="other", skill=skills["vip"], min_level=5
+    )
     ticket = factories.make_ticket(category=child, type="repair", tags=["vip"])
     ticket.contact.language = "zh-hans"
     ticket.contact.save(update_fields=["language"])
@@ -106,7 +124,9 @@ def test_requirements_from_category_tree_type_language_and_tags(admin):
 
 def test_skills_strategy_end_to_end_with_event(team_a, make_agent, set_strategy):
     refund = Skill.objects.create(name="refund")
-    SkillRequirement.objects.create(kind=RequirementKind.TAG, value="refund", skill=refund, min_level=3)
+    SkillRequirement.objects.create(
+        kind=RequirementKind.TAG, value="refund", skill=refund, min_level=3
+    )
     novice = make_agent(name="Novice")
     expert = make_agent(name="Expert")
     AgentSkill.objects.create(user=novice, skill=refund, level=2)

@@ -38,7 +38,9 @@ def test_new_ticket_is_assigned_by_the_hook(team_a, make_agent, set_strategy, co
     ticket = commit(factories.make_ticket, team=team_a)
 
     assert _assignee(ticket) == agent.pk
-    types = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk").values_list("type", flat=True))
+    types = list(
+        TicketEvent.objects.filter(ticket=ticket).order_by("pk").values_list("type", flat=True)
+    )
     assert "ticket.assigned" in types and types[-1] == "routing.decision"
     assert types.count("routing.decision") == 1  # its own assignment did not route again
 
@@ -51,7 +53,9 @@ def test_tickets_without_team_or_in_manual_teams_are_left_alone(team_a, make_age
     assert not TicketEvent.objects.filter(type="routing.decision").exists()
 
 
-def test_waiting_tickets_go_oldest_first_when_an_agent_comes_online(team_a, make_agent, set_strategy, commit):
+def test_waiting_tickets_go_oldest_first_when_an_agent_comes_online(
+    team_a, make_agent, set_strategy, commit
+):
     agent = make_agent(status=AgentStatus.OFFLINE, capacity=2)
     set_strategy(team_a, Strategy.LEAST_LOAD)
     tickets = [commit(factories.make_ticket, team=team_a, subject=f"T{i}") for i in range(3)]
@@ -77,7 +81,9 @@ def test_waiting_tickets_go_oldest_first_when_an_agent_comes_online(team_a, make
     assert _assignee(tickets[2]) == agent.pk
 
 
-def test_raising_capacity_assigns_waiting_tickets(team_a, make_agent, set_strategy, supervisor, commit):
+def test_raising_capacity_assigns_waiting_tickets(
+    team_a, make_agent, set_strategy, supervisor, commit
+):
     agent = make_agent(capacity=0)
     set_strategy(team_a, Strategy.ROUND_ROBIN)
     ticket = commit(factories.make_ticket, team=team_a)
@@ -88,7 +94,9 @@ def test_raising_capacity_assigns_waiting_tickets(team_a, make_agent, set_strate
     assert _assignee(ticket) == agent.pk
 
 
-def test_team_change_and_unassignment_route_again(team_a, team_b, make_agent, set_strategy, agent, commit):
+def test_team_change_and_unassignment_route_again(
+    team_a, team_b, make_agent, set_strategy, agent, commit
+):
     b_agent = make_agent(teams=[team_b])
     set_strategy(team_b, Strategy.ROUND_ROBIN)
     ticket = commit(factories.make_ticket, team=team_a, assignee=agent)
@@ -106,7 +114,12 @@ def test_team_change_and_unassignment_route_again(team_a, team_b, make_agent, se
 def test_solved_tickets_are_never_routed(team_a, make_agent, set_strategy, agent, commit):
     set_strategy(team_a, Strategy.ROUND_ROBIN)
     ticket = commit(factories.make_ticket, team=team_a, assignee=agent)
-    commit(ticket_update, ticket=ticket, actor=Actor.person(agent), changes={"status": status_default("solved")})
+    commit(
+        ticket_update,
+        ticket=ticket,
+        actor=Actor.person(agent),
+        changes={"status": status_default("solved")},
+    )
     make_agent()
     commit(ticket_update, ticket=ticket, actor=Actor.person(agent), changes={"assignee": None})
     assert _assignee(ticket) is None
@@ -123,7 +136,9 @@ def test_sweep_assigns_when_nothing_else_would(team_a, make_agent, set_strategy,
     assert _assignee(ticket) == agent.pk
 
 
-def test_history_shows_candidates_scores_and_why_in_both_languages(team_a, make_agent, set_strategy, commit):
+def test_history_shows_candidates_scores_and_why_in_both_languages(
+    team_a, make_agent, set_strategy, commit
+):
     make_agent(name="Li Na")
     busy = make_agent(name="Wang Wei")
     set_strategy(team_a, Strategy.LEAST_LOAD)

@@ -9,8 +9,8 @@ from loopdesk.routing.strategies import (
     Requirement,
     decide,
     explain,
-    skill_score,
     skill_matches,
+    skill_score,
 )
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
