@@ -4,6 +4,7 @@
     python -m bench pages [--database-url URL] [--runs 30]
     python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
     python -m bench http [--database-url URL] [--duration 5] [--concurrency 1,16] [--repeat 3]
+    python -m bench automation [--database-url URL] [--rules 50] [--runs 500]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
 benchmark rows never land in ./var or a test database. For PostgreSQL pass
@@ -69,11 +70,15 @@ def main(argv: list[str] | None = None) -> None:
     web.add_argument("--only", default="", help="comma-separated workload name parts")
     web.add_argument("--label", default="", help="free text stored in the JSON result")
 
+    auto = sub.add_parser("automation", help="rule engine: N active triggers on one event")
+    auto.add_argument("--rules", type=int, default=50)
+    auto.add_argument("--runs", type=int, default=500)
+
     mail = sub.add_parser("email", help="email intake messages/s for a mixed corpus")
     mail.add_argument("--messages", type=int, default=1000)
     mail.add_argument("--seed", type=int, default=7)
 
-    for p in (gen, pages, tick, web, mail):  # accept the option after the sub-command too
+    for p in (gen, pages, tick, web, mail, auto):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -91,6 +96,10 @@ def main(argv: list[str] | None = None) -> None:
             runs=args.runs,
             notify=args.notify,
         )
+    elif args.command == "automation":
+        from bench.automation import run as automation_run
+
+        automation_run(rules=args.rules, runs=args.runs)
     elif args.command == "email":
         from bench.email_intake import run as email_run
 
