@@ -203,27 +203,18 @@ def _bounce_from_dsn(
     reports: list[Message], parsed: ParsedEmail, original_id: str
 ) -> Bounce | None:
     failed: list[tuple[str, str, str]] = []  # (recipient, status, diagnostic)
-    other_actions: set[str] = set()
     for report in reports:
-        blocks = getattr(report, "_payload", None)
-        if not isinstance(blocks, list):
-            continue
-        for block in blocks:
-            if not isinstance(block, Message):
-                continue
-            action = _first_token(_field(block, "action"))
+        for block in _dsn_blocks(report):
+            action = _first_token(block.get("action", ""))
             recipient = _recipient(
-                _field(block, "final-recipient") or _field(block, "original-recipient")
+                block.get("final-recipient") or block.get("original-recipient", "")
             )
             if not action and not recipient:
                 continue  # the per-message block
-            status = _status(_field(block, "status"))
-            diagnostic = _clean(_field(block, "diagnostic-code"))
-            diagnostic = re.sub(r"(?i)^smtp\s*;\s*", "", diagnostic)
+            status = _status(block.get("status", ""))
+            diagnostic = re.sub(r"(?i)^smtp\s*;\s*", "", block.get("diagnostic-code", ""))
             if action == "failed" or (not action and status.startswith("5")):
                 failed.append((recipient, status, diagnostic))
-            elif action:
-                other_actions.add(action)
     if not failed:
         return None
     statuses = [s for _, s, _ in failed if s]
@@ -308,10 +299,12 @@ def _collect(part: Message, reports: list, enclosed: list, header_texts: list, d
         return
     ctype = part.get_content_type()
     payload = getattr(part, "_payload", None)
-    if ctype == "message/delivery-status":
+    if ctype in ("message/delivery-status", "message/global-delivery-status"):
         reports.append(part)
         return
-    if ctype in ("message/rfc822", "message/global") and isinstance(payload, list):
+    if ctype in ("message/rfc822", "message/global", "message/global-headers") and isinstance(
+        payload, list
+    ):
         enclosed.extend(p for p in payload[:1] if isinstance(p, Message))
         return
     if ctype in ("text/rfc822-headers", "text/global-headers") and isinstance(payload, str):
@@ -334,11 +327,40 @@ def _decode_part_text(part: Message) -> str:
     return data[:200_000].decode("utf-8", "replace")
 
 
-def _field(block: Message, name: str) -> str:
-    value = block.get(name)
-    if value is None:
-        return ""
-    return _clean(str(value).encode("ascii", "surrogateescape").decode("utf-8", "replace"))
+def _dsn_blocks(report: Message) -> list[dict[str, str]]:
+    """The field groups of a delivery-status part, as {lower-case name: value}. The
+    parser splits message/delivery-status into header blocks; anything it left as text
+    (message/global-delivery-status, odd blank lines) is split here."""
+    payload = getattr(report, "_payload", None)
+    blocks: list[dict[str, str]] = []
+    texts: list[str] = []
+    if isinstance(payload, list):
+        for block in payload:
+            if not isinstance(block, Message):
+                continue
+            blocks.append({k.strip().lower(): _text(v) for k, v in block.raw_items()})
+            if isinstance(getattr(block, "_payload", None), str):
+                texts.append(block._payload)  # noqa: SLF001
+    elif isinstance(payload, str):
+        texts.append(payload)
+    for text in texts:
+        text = _text(text, keep_lines=True)
+        for chunk in re.split(r"\n[ \t]*\n", re.sub(r"\r\n?", "\n", text)):
+            fields: dict[str, str] = {}
+            for line in re.sub(r"\n[ \t]+", " ", chunk).split("\n"):
+                name, sep, value = line.partition(":")
+                if sep and name.strip():
+                    fields.setdefault(name.strip().lower(), _clean(value))
+            if fields:
+                blocks.append(fields)
+    return blocks
+
+
+def _text(value, keep_lines: bool = False) -> str:
+    """A raw compat32 value (surrogate-escaped str) as text; UTF-8 assumed (RFC 6533)."""
+    raw = str(value).encode("utf-8", "surrogateescape")[:200_000]
+    text = raw.decode("utf-8", "replace")
+    return text if keep_lines else _clean(text)
 
 
 def _clean(value: str) -> str:
@@ -351,7 +373,7 @@ def _recipient(value: str) -> str:
         return ""
     _, sep, addr = value.partition(";")
     addr = (addr if sep else value).strip().strip("<>").strip().lower()
-    return addr if _EMAIL.fullmatch(addr) else ""
+    return addr if re.fullmatch(r"[^\s@<>]{1,64}@[^\s@<>]{1,255}", addr) else ""
 
 
 def _status(value: str) -> str:

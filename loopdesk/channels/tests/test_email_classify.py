@@ -206,3 +206,28 @@ def test_vendor_delay_warning_is_not_a_bounce():
     parsed = parse_email(raw)
     assert parsed.bounce is None
     assert parsed.auto_reply.reason == "sender: mailer-daemon"
+
+
+def test_global_delivery_status_with_utf8_fields():
+    raw = (
+        "From: MAILER-DAEMON@mx.example.cn\nTo: support@loopdesk.example\nSubject: Undelivered Mail\n"
+        'Content-Type: multipart/report; report-type=global-delivery-status; boundary="G"\n\n'
+        "--G\nContent-Type: text/plain; charset=utf-8\n\n退信通知\n\n"
+        "--G\nContent-Type: message/global-delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.cn\n\n"
+        "Final-Recipient: utf-8; 用户@例子.example\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 用户不存在\n\n"
+        "--G\nContent-Type: message/global-headers\n\nMessage-ID: <g.1@loopdesk.example>\nSubject: x\n\n--G--\n"
+    ).encode()
+    bounce = parse_email(raw).bounce
+    assert bounce is not None and bounce.status == "5.1.1"
+    assert bounce.diagnostic == "550 5.1.1 用户不存在"
+    assert bounce.recipients == ("用户@例子.example",)
+    assert bounce.original_message_id == "g.1@loopdesk.example"
+
+
+def test_dsn_with_8bit_garbage_still_classified():
+    raw = DSN.format(action1="failed", status1="5.1.1", action2="failed", status2="5.1.1").encode()
+    raw = raw.replace(b"first failed", b"first \xff\xfe failed")
+    bounce = parse_email(raw).bounce
+    assert bounce is not None and bounce.recipients[0] == "first@example.net"
