@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -61,6 +62,8 @@ SEARCHES = (
     ("search en miss", "xylophone"),
 )
 REPLY_TARGETS = 200
+APP_NAME = "loopdesk-bench-http"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 CREATE_BODIES = 200
 
 
@@ -94,6 +97,10 @@ class Run:
     max_ms: float
     errors: int
     load1: float
+    drain_s: float = 0.0
+    served: int = 0  # requests the server answered in the cell (access log lines)
+    app_cpu_ms: float = 0.0  # gunicorn workers' CPU per served request
+    db_cpu_ms: float = 0.0  # PostgreSQL backends' CPU per served request (0 on SQLite)
 
 
 @dataclass
@@ -108,6 +115,9 @@ class Row:
     p99_ms: float
     errors: int
     runs: int
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
+    x_hello_cpu: float = 0.0
 
 
 # --------------------------------------------------------------------------- entry point
@@ -122,6 +132,8 @@ def run(
     only: list[str] | None,
     label: str,
 ) -> dict:
+    # A plain `kill` ends the run through the finally clauses (server stopped, key revoked).
+    signal.signal(signal.SIGTERM, _interrupt)
     wrk = shutil.which("wrk")
     if not wrk:
         raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk).")
@@ -148,17 +160,25 @@ def run(
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
             scripts = {w.name: _lua(w, Path(tmp)) for w in workloads}
             hello = next(w for w in workloads if w.name == "hello")
-            # Warm-up: every worker imports its templates and fills its caches once.
+            # Warm-up: every worker imports its templates, loads the search dictionary
+            # and fills its caches (two connections per worker, so all of them get work).
             for w in workloads:
-                _wrk(wrk, port, scripts[w.name], w, 2, min(2.0, duration), 0)
+                _wrk(wrk, port, scripts[w.name], w, 2 * workers, min(3.0, duration), 0)
+                _drain(server)
             rss_warm = _rss(server)
             for r in range(repeat):
                 for c in concurrency:
                     loads.setdefault(c, []).append(_uptime())
                     order = [hello, *[w for w in workloads if w is not hello], hello]
                     for w in order:
-                        runs.append(_wrk(wrk, port, scripts[w.name], w, c, duration, r))
-                        print(_progress(runs[-1]), flush=True)
+                        before = _usage(server)
+                        run_ = _wrk(wrk, port, scripts[w.name], w, c, duration, r)
+                        # Requests wrk gave up on at the end are still queued in the
+                        # server; the next cell starts when every worker is idle again.
+                        run_.drain_s = _drain(server)
+                        _account(run_, before, _usage(server))
+                        runs.append(run_)
+                        print(_progress(run_), flush=True)
                     loads[c].append(_uptime())
         rss_after = _rss(server)
     finally:
@@ -177,6 +197,10 @@ def run(
     )
     _print(body)
     return body
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 # --------------------------------------------------------------------------- data and users
@@ -344,6 +368,10 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
         # key just needs more than the production default of 600 a minute.
         "LOOPDESK_API_RATE_LIMIT": "1000000000",
     }
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        # Names the server's connections, so their backends' CPU can be read (_usage).
+        sep = "&" if "?" in env["DATABASE_URL"] else "?"
+        env["DATABASE_URL"] += f"{sep}application_name={APP_NAME}"
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     log_dir = Path(settings.DATA_DIR) / "logs"
     log_dir.mkdir(exist_ok=True)
@@ -361,10 +389,12 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
         ],
         cwd=str(BENCH_DIR.parent),
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=err,
     )
     server._bench_log = err  # type: ignore[attr-defined]
+    server._bench_served = [0]  # type: ignore[attr-defined]
+    threading.Thread(target=_count_access_log, args=(server,), daemon=True).start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -375,6 +405,64 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
         time.sleep(0.3)
     _stop(server)
     raise SystemExit(f"gunicorn did not answer within 60 s; see {err.name}")
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def _drain(server: subprocess.Popen, timeout: float = 300.0) -> float:
+    """Wait until no worker used CPU for half a second; returns the seconds waited."""
+    started = time.monotonic()
+    pids = _workers(server.pid)
+    last = _cpu_ticks(pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(0.5)
+        now = _cpu_ticks(pids)
+        if now == last:
+            break
+        last = now
+    return round(time.monotonic() - started, 1)
+
+
+def _count_access_log(server: subprocess.Popen) -> None:
+    """gunicorn writes one access-log line per answered request to stdout."""
+    for _line in server.stdout:  # type: ignore[union-attr]
+        server._bench_served[0] += 1  # type: ignore[attr-defined]
+
+
+def _db_backends() -> list[int]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _usage(server: subprocess.Popen) -> tuple[int, int, int]:
+    """(requests served, worker CPU ticks, database backend CPU ticks)."""
+    return (
+        server._bench_served[0],  # type: ignore[attr-defined]
+        _cpu_ticks(_workers(server.pid)),
+        _cpu_ticks(_db_backends()),
+    )
+
+
+def _account(run_: "Run", before: tuple, after: tuple) -> None:
+    served = after[0] - before[0]
+    run_.served = served
+    if served > 0:
+        run_.app_cpu_ms = round((after[1] - before[1]) * 1000 / CLK_TCK / served, 2)
+        # A backend that disconnected during the cell drops out of `after`; the
+        # difference is clamped rather than negative.
+        run_.db_cpu_ms = round(max(0, after[2] - before[2]) * 1000 / CLK_TCK / served, 2)
 
 
 def _get_ok(port: int, path: str) -> bool:
@@ -549,7 +637,8 @@ def _wrk(wrk: str, port: int, script: Path, w: Workload, c: int, duration: float
 def _progress(r: Run) -> str:
     return (
         f"  c={r.concurrency:<3} {r.workload:<20} {r.rps:>8.1f}/s  p50 {r.p50_ms:6.1f}  "
-        f"p95 {r.p95_ms:6.1f}  p99 {r.p99_ms:6.1f} ms  err {r.errors}  load {r.load1:.2f}"
+        f"p95 {r.p95_ms:6.1f}  p99 {r.p99_ms:6.1f} ms  err {r.errors}  load {r.load1:.2f}  "
+        f"drain {r.drain_s:.1f} s  served {r.served}  cpu {r.app_cpu_ms:.2f}+{r.db_cpu_ms:.2f} ms"
     )
 
 
@@ -563,14 +652,16 @@ def _uptime() -> str:
 def _rows(workloads: list[Workload], runs: list[Run], concurrency: list[int]) -> list[Row]:
     rows = []
     for c in concurrency:
-        hello_rps = statistics.median(
-            r.rps for r in runs if r.workload == "hello" and r.concurrency == c
-        )
+        hello_runs = [r for r in runs if r.workload == "hello" and r.concurrency == c]
+        hello_rps = statistics.median(r.rps for r in hello_runs)
+        hello_cpu = statistics.median(r.app_cpu_ms + r.db_cpu_ms for r in hello_runs)
         for w in workloads:
             mine = [r for r in runs if r.workload == w.name and r.concurrency == c]
             if not mine:
                 continue
             rps = statistics.median(r.rps for r in mine)
+            app_cpu = statistics.median(r.app_cpu_ms for r in mine)
+            db_cpu = statistics.median(r.db_cpu_ms for r in mine)
             rows.append(
                 Row(
                     workload=w.name,
@@ -583,6 +674,11 @@ def _rows(workloads: list[Workload], runs: list[Run], concurrency: list[int]) ->
                     p99_ms=round(statistics.median(r.p99_ms for r in mine), 1),
                     errors=sum(r.errors for r in mine),
                     runs=len(mine),
+                    app_cpu_ms=app_cpu,
+                    db_cpu_ms=db_cpu,
+                    x_hello_cpu=(
+                        round(hello_cpu / (app_cpu + db_cpu), 3) if app_cpu + db_cpu else 0.0
+                    ),
                 )
             )
     return rows
@@ -654,7 +750,8 @@ def _print(body: dict) -> None:
         print(f"load average (1/5/15 min) during c={c}: {' → '.join(loads)}")
     header = (
         f"{'workload':<20} {'c':>3} {'queries':>7} {'req/s':>8} {'× hello':>8} "
-        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'app cpu':>8} {'db cpu':>7} {'× hello cpu':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -662,7 +759,8 @@ def _print(body: dict) -> None:
         q = "" if r["queries"] is None else r["queries"]
         print(
             f"{r['workload']:<20} {r['concurrency']:>3} {q:>7} {r['rps']:>8.1f} {r['x_hello']:>8.3f} "
-            f"{r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['errors']:>6}"
+            f"{r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['errors']:>6} "
+            f"{r['app_cpu_ms']:>8.2f} {r['db_cpu_ms']:>7.2f} {r['x_hello_cpu']:>11.3f}"
         )
     print("\nMiB per gunicorn worker: VmRSS (peak VmHWM, Pss, Private):")
     for phase, data in body["rss_mib"].items():

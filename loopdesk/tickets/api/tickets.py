@@ -22,7 +22,13 @@ from ..schemas import (
     TicketPageOut,
     TicketPatch,
 )
-from ..selectors import TicketFilters, status_by_key, ticket_get_for_user, ticket_list_page
+from ..selectors import (
+    TicketFilters,
+    status_by_key,
+    ticket_for_output,
+    ticket_get_for_user,
+    ticket_list_page,
+)
 from ..services import ticket_update
 from ..services.lifecycle import TicketFields
 from .inputs import (
@@ -156,7 +162,7 @@ def tickets_create(
 
     def work() -> tuple[int, dict]:
         result = intake_message(_inbound(caller.user, payload))
-        return 201, TicketOut.from_orm(result.ticket).model_dump()
+        return 201, TicketOut.from_orm(ticket_for_output(pk=result.ticket.pk)).model_dump()
 
     return idempotent_response(
         run_idempotent(

@@ -31,6 +31,7 @@ VIEW_LABELS = [
 ]
 # Drawn after the saved views, set apart: it is a view over SLA clocks, not a queue.
 SLA_VIEW = ("sla_at_risk", gettext_lazy("Breaching soon"))
+FILTER_KEYS = ("status", "priority", "team", "assignee", "channel", "type", "tag", "sort")
 SORT_LABELS = [
     ("-updated", gettext_lazy("Recently updated")),
     ("updated", gettext_lazy("Least recently updated")),
@@ -79,7 +80,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             {"key": key, "label": label, "count": counts.get(key, "")} for key, label in VIEW_LABELS
         ],
         "q": query,
-        "current": request.GET,
+        # A plain dict with every key the filter form reads: a missing key in a QueryDict
+        # costs the template engine a KeyError, an AttributeError and a dir() per lookup.
+        "current": {key: request.GET.get(key, "") for key in FILTER_KEYS},
         "can_reassign": permissions.can_reassign(user, None),  # role-based: no ticket needed
         "next_url": request.get_full_path(),
     }
