@@ -122,6 +122,9 @@ _LABELED_RCPT = re.compile(
 _QMAIL_RCPT = re.compile(r"(?m)^<([^<>\s]+@[^<>\s]+)>:")
 _EXIM_RCPT = re.compile(r"(?m)^[ \t]{2,}([^\s<>@]+@[^\s<>]+)")
 _ANGLE_RCPT = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
+_TOKEN_END = re.compile(r"[\s;(]")
+_NOREPLY_PREFIX = re.compile(r"(no|do-?not|dont)[-_.]?reply[-_.+].*")
+_ALL_WORD = re.compile(r"(?i)\ball\b")
 
 
 def detect_auto_reply(parsed: ParsedEmail) -> AutoReply | None:
@@ -136,7 +139,7 @@ def detect_auto_reply(parsed: ParsedEmail) -> AutoReply | None:
         return AutoReply(reason=f"Precedence: {precedence}")
 
     suppress = h.get("x-auto-response-suppress", "")
-    if re.search(r"(?i)\ball\b", suppress):
+    if _ALL_WORD.search(suppress):
         return AutoReply(reason="X-Auto-Response-Suppress: All")
 
     for name in _AUTORESPONDER_HEADERS:
@@ -298,7 +301,7 @@ def _bounce_from_text(parsed: ParsedEmail, original_id: str) -> Bounce | None:
 def _collect(part: Message, reports: list, enclosed: list, header_texts: list, depth: int) -> None:
     if depth > 10:
         return
-    ctype = part.get_content_type()
+    ctype = _ctype(part)
     payload = getattr(part, "_payload", None)
     if ctype in ("message/delivery-status", "message/global-delivery-status"):
         reports.append(part)
@@ -315,6 +318,12 @@ def _collect(part: Message, reports: list, enclosed: list, header_texts: list, d
         for child in payload[:50]:
             if isinstance(child, Message):
                 _collect(child, reports, enclosed, header_texts, depth + 1)
+
+
+def _ctype(part: Message) -> str:
+    from loopdesk.channels.email.parse import _content_type  # the parser's cached reading
+
+    return _content_type(part)
 
 
 def _decode_part_text(part: Message) -> str:
@@ -433,7 +442,7 @@ def _system_sender(address: str) -> str:
     local = address.split("@", 1)[0].lower()
     if local in _SYSTEM_LOCALS:
         return _SYSTEM_LOCALS[local]
-    if re.fullmatch(r"(no|do-?not|dont)[-_.]?reply[-_.+].*", local):
+    if _NOREPLY_PREFIX.fullmatch(local):
         return "no-reply"
     return ""
 
@@ -448,7 +457,7 @@ def _weak_header_hint(h: dict[str, str]) -> bool:
 
 
 def _first_token(value: str) -> str:
-    return re.split(r"[\s;(]", value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
+    return _TOKEN_END.split(value.strip().lower(), maxsplit=1)[0] if value.strip() else ""
 
 
 def _title(name: str) -> str:

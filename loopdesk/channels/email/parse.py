@@ -93,6 +93,7 @@ _SPACES = re.compile(r"\s+", re.ASCII)  # ideographic and no-break spaces are co
 _BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANGLE_ID = re.compile(r"<([^<>]*)>")
 _ADDR_OK = re.compile(r"[^\s@<>(),;:\"\\\[\]]{1,128}@[^\s@<>(),;:\"\\\[\]]{1,255}")
+_CTYPE_OK = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")
 _HEADER_LINE = re.compile(rb"[!-9;-~]{1,200}:")
 _BAD_HEADER_LINE = re.compile(rb"(?m)^(?!From |[!-9;-~]{1,200}:|[ \t]|\r?$)")
 _BOUNDARY_GUESS = re.compile(rb"^--([^\s\"]{1,200}?)[ \t]*\r?$", re.M)
@@ -743,16 +744,21 @@ def _reparse_multipart(ctype: str, data: bytes, ctx: _Context) -> Message | None
 
 
 def _content_type(part: Message) -> str:
-    try:
-        ctype = part.get_content_type()
-    except Exception:  # noqa: BLE001
-        return "application/octet-stream"
-    ctype = clean_header_text(str(ctype)).lower()
-    return (
-        ctype
-        if re.fullmatch(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+", ctype)
-        else "application/octet-stream"
-    )
+    """``type/subtype`` in lower case, as compat32 would say (missing or invalid: the
+    part's default), computed once per part."""
+    cached = part.__dict__.get("_loopdesk_ctype")
+    if cached is not None:
+        return cached
+    raw = _header(part, "content-type")
+    ctype = ""
+    if raw is not None:
+        ctype = raw.split(b";", 1)[0].strip().lower().decode("ascii", "replace")
+    if not ctype or "/" not in ctype:
+        ctype = part.get_default_type() if raw is None else "text/plain"
+    if not _CTYPE_OK.fullmatch(ctype):
+        ctype = "application/octet-stream"
+    part.__dict__["_loopdesk_ctype"] = ctype
+    return ctype
 
 
 def _payload_of(part: Message):
