@@ -14,8 +14,9 @@ How "exactly once" works:
 - `UID SEARCH UID n:*` always returns the highest UID even when it is below n (RFC 3501
   ranges are unordered): results are filtered to UIDs above `last_uid`.
 
-Push (IDLE) is NOT used: every mailbox is polled at its interval (default 60 s; the
-worker's loop ticks every few seconds). `test_imap` reports whether a server offers IDLE.
+Every mailbox is polled at its interval (default 60 s; the worker's loop ticks every few
+seconds). Where the server offers IDLE, a watcher thread (idle.py) also wakes the poller
+as soon as new mail arrives; polling stays on as the safety net.
 Several workers may run the loop: a poll round is claimed with a conditional UPDATE on
 `last_polled_at` (a lease that each processed message renews), so two workers do not poll
 the same mailbox at once in the normal case; if they ever do, ingest dedups.
@@ -355,17 +356,22 @@ def _claim(mailbox: Mailbox, now) -> bool:
     return bool(claimed)
 
 
-def poll_all(*, ingest: IngestFn | None = None, force: bool = False) -> list[PollResult]:
-    """Poll every due mailbox once; a failing one never stops the others."""
+def poll_all(
+    *, ingest: IngestFn | None = None, force: bool = False, wake: set[int] | None = None
+) -> list[PollResult]:
+    """Poll every due mailbox once (`force`: every mailbox; `wake`: these ids as well,
+    interval or not: IDLE saw new mail); a failing one never stops the others."""
     results = []
     now = timezone.now()
-    mailboxes = (
-        list(Mailbox.objects.filter(is_active=True).exclude(imap_host="").order_by("pk"))
-        if force
-        else due_mailboxes(now)
-    )
+    wake = wake or set()
+    active = Mailbox.objects.filter(is_active=True).exclude(imap_host="").order_by("pk")
+    mailboxes = list(active) if force else due_mailboxes(now)
+    seen = {mb.pk for mb in mailboxes}
+    if wake - seen:
+        mailboxes += list(active.filter(pk__in=wake - seen))
     for mailbox in mailboxes:
-        if not force and not backoff.ready(mailbox.pk, time.monotonic()):
+        woken = mailbox.pk in wake
+        if not force and not woken and not backoff.ready(mailbox.pk, time.monotonic()):
             continue
         if not force and not _claim(mailbox, now):
             continue
@@ -380,16 +386,36 @@ def poll_all(*, ingest: IngestFn | None = None, force: bool = False) -> list[Pol
     return results
 
 
-def mail_poller_loop(stop: threading.Event | None = None, *, tick: float = LOOP_TICK) -> None:
-    """The worker's poller thread: poll due mailboxes every `tick` seconds until stopped."""
+def mail_poller_loop(
+    stop: threading.Event | None = None,
+    *,
+    tick: float = LOOP_TICK,
+    ingest: IngestFn | None = None,
+    idle: bool | None = None,
+    idle_cycle: float | None = None,
+) -> None:
+    """The worker's poller thread: poll due mailboxes every `tick` seconds, and at once
+    when an IDLE watcher (loopdesk.channels.email.idle) reports new mail, until stopped."""
+    from loopdesk.channels.email.idle import IDLE_CYCLE, IdleSupervisor, Waker
+
     stop = stop or threading.Event()
-    log.info("mail poller started")
-    while not stop.is_set():
-        try:
-            close_old_connections()
-            poll_all()
-        except Exception:  # noqa: BLE001 — the loop survives anything (e.g. database restart)
-            log.exception("mail poller tick failed")
-        finally:
-            close_old_connections()
-        stop.wait(tick)
+    if idle is None:
+        idle = bool(getattr(settings, "LOOPDESK_IMAP_IDLE", True))
+    waker = Waker()
+    supervisor = IdleSupervisor(waker, cycle=idle_cycle or IDLE_CYCLE) if idle else None
+    log.info("mail poller started (IDLE %s)", "on" if idle else "off")
+    try:
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                poll_all(ingest=ingest, wake=waker.take())
+                if supervisor is not None:
+                    supervisor.sync()
+            except Exception:  # noqa: BLE001 — the loop survives anything (database restart)
+                log.exception("mail poller tick failed")
+            finally:
+                close_old_connections()
+            waker.event.wait(tick)
+    finally:
+        if supervisor is not None:
+            supervisor.stop_all(join=5)

@@ -92,6 +92,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+mailbox_idle_check_interval = 1 secs
 mail_location = maildir:~/Maildir
 first_valid_uid = 100
 passdb {{

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import imaplib
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -328,3 +330,107 @@ def test_real_ingest_creates_tickets_once(imap_account, team_a, django_capture_o
 
 def test_imaplib_knows_id_command():
     assert "ID" in imaplib.Commands
+
+
+# --- IDLE -----------------------------------------------------------------------------------
+
+
+def _idle_in_thread(client, reader, *, timeout: float):
+    from loopdesk.channels.email.idle import idle_once
+
+    ready = threading.Event()
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["changed"] = idle_once(
+                client, reader, timeout=timeout, stop=threading.Event(), on_ready=ready.set
+            )
+        except Exception as exc:  # noqa: BLE001 — reported to the test
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, ready, out
+
+
+def test_idle_reports_new_mail_and_survives_quiet_cycles(imap_account):
+    from loopdesk.channels.email.idle import LineReader
+
+    mailbox = make_mailbox(imap_account)
+    client = imap.imap_open(mailbox)
+    try:
+        assert "IDLE" in client.capabilities
+        imap.imap_select(client, "INBOX", readonly=True)
+        reader = LineReader(client.sock)
+        # A quiet cycle ends with DONE and leaves the connection usable.
+        thread, ready, out = _idle_in_thread(client, reader, timeout=0.3)
+        thread.join(10)
+        assert out == {"changed": False}
+        thread, ready, out = _idle_in_thread(client, reader, timeout=20)
+        assert ready.wait(5)
+        started = time.monotonic()
+        imap_account.append(make_mail(1))
+        thread.join(15)
+        assert out == {"changed": True}
+        assert time.monotonic() - started < 10
+    finally:
+        client.shutdown()
+
+
+def test_poller_loop_fetches_on_idle_without_waiting_for_the_interval(imap_account, monkeypatch):
+    """The loop runs in the test's thread (it sees the test's data); IDLE watchers never
+    touch the database. The interval is an hour: only IDLE can bring the mail in."""
+    from loopdesk.channels.email import idle
+
+    mailbox = make_mailbox(imap_account, poll_interval=3600)
+    wakes: list[int] = []
+    original_wake = idle.Waker.wake
+
+    def spy(self, mailbox_id):
+        wakes.append(mailbox_id)
+        original_wake(self, mailbox_id)
+
+    monkeypatch.setattr(idle.Waker, "wake", spy)
+    # The worker closes stale connections between ticks; here that would close the
+    # test's own connection (inside its rollback transaction).
+    monkeypatch.setattr(imap, "close_old_connections", lambda: None)
+    stop = threading.Event()
+
+    class StopAfterOne(FakeIngest):
+        def __call__(self, raw, **kwargs):
+            outcome = super().__call__(raw, **kwargs)
+            stop.set()
+            return outcome
+
+    ingest = StopAfterOne()
+
+    def deliver() -> None:
+        if _wait_for(lambda: wakes == [mailbox.pk], 10):  # the watcher is idling
+            time.sleep(0.5)  # the wake-up poll after connecting has run
+            imap_account.append(make_mail(1))
+
+    helper = threading.Thread(target=deliver, daemon=True)
+    helper.start()
+    watchdog = threading.Timer(20, stop.set)
+    watchdog.start()
+    imap.backoff._state.clear()
+    try:
+        imap.mail_poller_loop(stop, tick=0.1, ingest=ingest, idle=True)
+    finally:
+        watchdog.cancel()
+        helper.join(5)
+    assert ingest.uids == [1]
+    assert len(wakes) >= 2
+    assert not [
+        t for t in threading.enumerate() if t.name.startswith("mail-idle-") and t.is_alive()
+    ]
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
