@@ -434,3 +434,26 @@ def _wait_for(predicate, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def test_poll_mail_command_once(imap_account, dovecot, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    imap_account.append(make_mail(1))
+    good = make_mailbox(imap_account)
+    broken = make_mailbox(
+        imap_account, address="down@example.com", name="Down", imap_port=dovecot.closed_port
+    )
+    Mailbox.objects.create(name="Send only", address="send@example.com")  # no IMAP: skipped
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("poll_mail", "--once")
+    assert exit_info.value.code == 1  # one mailbox failed
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_id = {line["mailbox"]: line for line in lines}
+    assert set(by_id) == {good.pk, broken.pk}
+    assert by_id[good.pk]["fetched"] == 1
+    assert by_id[good.pk]["error"] is None
+    assert "refused" in by_id[broken.pk]["error"]
+    assert InboundEmail.objects.filter(mailbox=good, imap_uid=1).count() == 1
