@@ -4,7 +4,7 @@ staff rooted in Ticket.objects.visible_to(user)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,3 +153,46 @@ def deflection_summary(*, since: datetime, now: datetime | None = None) -> Defle
         elif visit["last"] <= settled_before:
             avoided += 1
     return DeflectionSummary(visits_with_clicks=total, submitted=submitted, avoided=avoided)
+
+
+def deflection_top_articles(*, since: datetime, limit: int = 10) -> list[dict]:
+    """The suggested articles opened most often from the web form since `since`."""
+    return list(
+        DeflectionClick.objects.filter(clicked_at__gte=since)
+        .values("article_url", "article_title")
+        .annotate(clicks=Count("pk"), submitted=Count("pk", filter=Q(submitted=True)))
+        .order_by("-clicks", "article_title")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CsatSummary:
+    count: int
+    average: float | None
+    satisfied_share: float | None  # share of 4 and 5 scores
+
+
+def csat_summary(*, user, since: datetime) -> tuple[CsatSummary, list[dict]]:
+    """Ratings since `since` on tickets the user can see: overall and per team."""
+    qs = CsatResponse.objects.filter(
+        created_at__gte=since, ticket__in=Ticket.objects.visible_to(user)
+    )
+    overall = qs.aggregate(
+        n=Count("pk"), avg=Avg("score"), good=Count("pk", filter=Q(score__gte=4))
+    )
+    per_team = list(
+        qs.values("team__name")
+        .annotate(n=Count("pk"), avg=Avg("score"), good=Count("pk", filter=Q(score__gte=4)))
+        .order_by("-n", "team__name")
+    )
+    for row in per_team:
+        row["share"] = row["good"] / row["n"] if row["n"] else None
+    n = overall["n"]
+    return (
+        CsatSummary(
+            count=n,
+            average=overall["avg"],
+            satisfied_share=overall["good"] / n if n else None,
+        ),
+        per_team,
+    )

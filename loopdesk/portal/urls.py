@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, csat, tickets, webform
+from .views import auth, csat, staff, tickets, webform
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("embed/done/<str:token>/", webform.embed_done, name="embed_done"),
     path("survey/<str:token>/", csat.survey, name="survey"),
     path("staff/tickets/<int:number>/csat/", csat.staff_ticket_csat, name="staff_csat"),
+    path("staff/overview/", staff.overview, name="staff_overview"),
 ]

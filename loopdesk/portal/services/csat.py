@@ -201,9 +201,9 @@ def csat_respond(
             response.save(update_fields=["score", "comment", "updated_at"])
         else:
             return response
-        changes = {"score": [old_score, score]}
+        changes = {"csat_score": [old_score, score]}
         if comment != old_comment:
-            changes["comment"] = [old_comment[:500], comment[:500]]
+            changes["csat_comment"] = [old_comment[:500], comment[:500]]
         events.record(
             ticket=locked,
             type=TicketEventType.CSAT_RECEIVED,

@@ -80,7 +80,7 @@ def test_solving_sends_one_survey_with_a_signed_link(assigned, agent, team_a, so
     rating = CsatResponse.objects.get()
     assert (rating.score, rating.agent, rating.team) == (4, agent, team_a)
     event = TicketEvent.objects.filter(type=TicketEventType.CSAT_RECEIVED).get()
-    assert event.changes["score"] == [None, 4]
+    assert event.changes["csat_score"] == [None, 4]
     assert event.actor_contact_id == assigned.contact_id and event.cause_kind == "channel"
 
     # Reopen and solve again: no second survey within the period.
@@ -253,3 +253,22 @@ def test_satisfaction_api_lists_filters_and_scopes(
     assert _api(admin, ["contacts:read"]).get("/api/v1/satisfaction").status_code == 403
     assert Client().get("/api/v1/satisfaction").status_code == 401
     assert everyone.post("/api/v1/satisfaction").status_code == 405
+
+
+def test_history_and_self_service_figures(
+    assigned, agent, supervisor, solve, customer_client, other_agent
+):
+    solve(assigned, agent)
+    customer_client.post(f"/portal/tickets/{assigned.number}/rate/", {"score": "4"})
+    staff = Client()
+    staff.force_login(agent)
+    history = staff.get(f"/tickets/{assigned.number}/history/").content.decode()
+    assert "received a satisfaction rating" in history and "Satisfaction score" in history
+
+    # Agents do not see the overview; supervisors see their teams' ratings.
+    assert staff.get("/portal/staff/overview/").status_code == 404
+    boss = Client()
+    boss.force_login(supervisor)
+    page = boss.get("/portal/staff/overview/?days=7").content.decode()
+    assert "1 rating" in page and "<strong>4.00</strong> / 5" in page and "100%" in page
+    assert boss.get("/portal/staff/overview/?days=abc").status_code == 200

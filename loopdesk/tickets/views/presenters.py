@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from loopdesk.portal import display as portal_display
 from loopdesk.routing import display as routing_display
 from loopdesk.sla.constants import Metric
 
@@ -107,6 +108,7 @@ def event_rows(
 ) -> list[EventRow]:
     labels = _field_labels()
     labels.update(routing_display.labels())
+    labels.update(portal_display.labels())
     labels.update({d.key: d.display_label for d in definitions})
     rows = []
     for event in events:
