@@ -90,8 +90,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         # The filter and bulk-action choices: only the full page draws them.
         context.update(
             statuses=selectors.statuses_active(),
-            teams=list(teams_visible_to(user)),
-            users=list(selectors.assignable_users()),
+            # Only what the pickers draw (pk and name): no full User rows for every agent.
+            teams=list(teams_visible_to(user).only("pk", "name")),
+            users=list(selectors.assignable_users().only("pk", "display_name", "email")),
             priorities=Priority.choices,
             channels=Channel.choices,
             types=TicketType.choices,
