@@ -1,0 +1,53 @@
+"""Markdown tables from `python -m bench http` results, for docs/performance.md.
+
+python -m bench.report bench/results/<stamp>-http-sqlite.json [more.json ...]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+
+def table(body: dict) -> str:
+    rows_in_db = body["rows_in_db"]
+    lines = [
+        f"**{body['database']['vendor']}**, {rows_in_db['tickets']:,} tickets / "
+        f"{rows_in_db['messages']:,} messages; commit {body.get('commit', '?')} "
+        f"({body.get('label') or 'no label'}); gunicorn {body['server']['gunicorn_workers']} "
+        f"sync workers; {body['repeat']} × {body['duration_s']:g} s per cell, medians; "
+        f"run {body['timestamp']}.",
+        "",
+    ]
+    for c, loads in body["load_avg"].items():
+        lines.append(f"- load average (1/5/15 min) over the c={c} blocks: {' → '.join(loads)}")
+    lines += [
+        "",
+        "| workload | c | queries | req/s | × hello | p50 ms | p95 ms | p99 ms | errors "
+        "| app CPU ms/req | DB CPU ms/req | × hello (CPU) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in body["results"]:
+        q = "" if r["queries"] is None else r["queries"]
+        lines.append(
+            f"| {r['workload']} | {r['concurrency']} | {q} | {r['rps']:.1f} | {r['x_hello']:.3f} "
+            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} "
+            f"| {r.get('app_cpu_ms', 0):.1f} | {r.get('db_cpu_ms', 0):.1f} "
+            f"| {r.get('x_hello_cpu', 0):.3f} |"
+        )
+    lines += ["", "Memory per gunicorn worker, MiB — VmRSS (Pss / Private):", ""]
+    for phase, data in body["rss_mib"].items():
+        workers = ", ".join(
+            f"{w.get('VmRSS')} ({w.get('Pss')} / {w.get('Private')})" for w in data["workers"]
+        )
+        lines.append(f"- {phase}: {workers}; master {data['master'].get('VmRSS')}")
+    return "\n".join(lines)
+
+
+def main(paths: list[str]) -> None:
+    for path in paths:
+        print(table(json.loads(Path(path).read_text())))
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
