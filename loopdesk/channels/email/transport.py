@@ -48,6 +48,8 @@ def mailbox_secrets(mailbox: Mailbox) -> list[str]:
             continue
         out.append(password)
         out.append(token)
+        # as imaplib quotes it in LOGIN (a server may echo the command back)
+        out.append(password.replace("\\", "\\\\").replace('"', '\\"'))
         for raw in (password, f"\0{user}\0{password}", f"{user}\0{password}"):
             out.append(base64.b64encode(raw.encode()).decode())
     return out

@@ -457,3 +457,33 @@ def test_poll_mail_command_once(imap_account, dovecot, capsys):
     assert by_id[good.pk]["error"] is None
     assert "refused" in by_id[broken.pk]["error"]
     assert InboundEmail.objects.filter(mailbox=good, imap_uid=1).count() == 1
+
+
+def test_idle_watcher_follows_settings_changes(imap_account, monkeypatch):
+    from loopdesk.channels.email import idle
+
+    client = imap_account.client()
+    client.create("Support")
+    client.logout()
+    mailbox = make_mailbox(imap_account)
+    wakes: list[int] = []
+    waker = idle.Waker()
+    monkeypatch.setattr(waker, "wake", wakes.append)
+    supervisor = idle.IdleSupervisor(waker)
+    try:
+        supervisor.sync()
+        assert _wait_for(lambda: len(wakes) == 1, 10)  # connected and idling
+        first = supervisor.watchers[mailbox.pk]
+        Mailbox.objects.filter(pk=mailbox.pk).update(imap_folder="Support")
+        supervisor.sync()  # the watcher leaves IDLE and reconnects to the new folder
+        assert _wait_for(lambda: len(wakes) == 2, 10)
+        assert supervisor.watchers[mailbox.pk] is first
+        imap_account.append(make_mail(1), folder="Support")
+        assert _wait_for(lambda: len(wakes) == 3, 10)  # new mail in the new folder
+        Mailbox.objects.filter(pk=mailbox.pk).update(is_active=False)
+        supervisor.sync()
+        assert mailbox.pk not in supervisor.watchers
+        first.join(5)
+        assert not first.is_alive()
+    finally:
+        supervisor.stop_all(join=5)

@@ -166,3 +166,10 @@ def test_scrub_masks_every_form_of_the_password():
     assert plain_b64 not in cleaned
     assert mailbox.imap_password not in cleaned
     assert transport.scrub("nothing secret", []) == "nothing secret"
+
+
+def test_scrub_masks_the_imap_quoted_password():
+    password = 'pa"ss\\word-1'
+    mailbox = Mailbox(name="x", address="x@example.com", imap_password=encrypt(password))
+    echoed = 'BAD [LOGIN me "pa\\"ss\\\\word-1"]'
+    assert "ss" not in transport.scrub(echoed, transport.mailbox_secrets(mailbox)).split("LOGIN")[1]
