@@ -46,9 +46,10 @@ def _load() -> dict:
 
 def spec_for_ticket(ticket) -> CalendarSpec | None:
     state = _load()
-    policy_id = (
-        TicketSla.objects.filter(ticket_id=ticket.pk).values_list("policy_id", flat=True).first()
-    )
+    try:
+        policy_id = ticket.sla.policy_id  # select_related by the engine: no extra query
+    except TicketSla.DoesNotExist:
+        policy_id = None
     if policy_id in state["by_policy"]:
         return state["by_policy"][policy_id]
     return state["default"]

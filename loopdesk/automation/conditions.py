@@ -124,6 +124,17 @@ class Facts:
             return (t.custom_fields or {}).get(key)
         raise KeyError(name)
 
+    def seconds_since(self, name: str, *, business: bool) -> int:
+        """Seconds from the field's instant to now (business seconds when asked); computed
+        once per facts, however many rules ask."""
+        key = (name, business)
+        cache = self.__dict__.setdefault("_seconds", {})
+        if key not in cache:
+            base = self.basis(name)
+            spec = self.spec if business else None
+            cache[key] = calendar.seconds_between(spec, base, self.now) if base else 0
+        return cache[key]
+
     def basis(self, name: str) -> datetime | None:
         """The instant an 'hours since' field counts from (None: not started)."""
         t = self.ticket
@@ -164,8 +175,7 @@ class CompiledCondition:
             base = facts.basis(self.field)
             if base is None:
                 return False
-            spec = facts.spec if self.business_hours else None
-            seconds = calendar.seconds_between(spec, base, facts.now)
+            seconds = facts.seconds_since(self.field, business=self.business_hours)
             limit = float(self.value) * 3600
             # "greater than N hours" is reached at N hours exactly (minute precision).
             return seconds >= limit if op == "greater_than" else seconds < limit

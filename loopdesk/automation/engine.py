@@ -266,9 +266,36 @@ def execute_rule(
     return execution
 
 
+FACT_FIELDS = (
+    "number",
+    "subject",
+    "status_id",
+    "status_category",
+    "priority",
+    "type",
+    "category_id",
+    "channel",
+    "team_id",
+    "assignee_id",
+    "organization_id",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "last_customer_message_at",
+    "last_agent_message_at",
+    "contact__name",
+    "contact__primary_email",
+    "contact__tier",
+    "contact__organization__tier",
+    "sla__policy_id",
+)
+
+
 def load_ticket(ticket_id: int) -> Ticket | None:
     return (
-        Ticket.objects.select_related("status", "contact__organization", "team", "organization")
+        # Only what conditions read (ids suffice for status, team, …); the actions work on
+        # a freshly locked row. Each join costs on the hot path of every ticket event.
+        Ticket.objects.select_related("contact__organization", "sla").only(*FACT_FIELDS)
         .filter(pk=ticket_id)
         .first()
     )
