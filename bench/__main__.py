@@ -5,6 +5,7 @@
     python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
     python -m bench http [--database-url URL] [--duration 5] [--concurrency 1,16] [--repeat 3]
     python -m bench automation [--database-url URL] [--rules 50] [--runs 500]
+    python -m bench search [--database-url URL] [--articles 5000] [--runs 5]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
 benchmark rows never land in ./var or a test database. For PostgreSQL pass
@@ -74,11 +75,16 @@ def main(argv: list[str] | None = None) -> None:
     auto.add_argument("--rules", type=int, default=50)
     auto.add_argument("--runs", type=int, default=500)
 
+    kb = sub.add_parser("search", help="search p50/p95: help centre, suggestions, tickets")
+    kb.add_argument("--articles", type=int, default=5_000, help="articles to add (once)")
+    kb.add_argument("--runs", type=int, default=5, help="timed runs per query")
+    kb.add_argument("--fresh", action="store_true", help="drop and re-add the articles")
+
     mail = sub.add_parser("email", help="email intake messages/s for a mixed corpus")
     mail.add_argument("--messages", type=int, default=1000)
     mail.add_argument("--seed", type=int, default=7)
 
-    for p in (gen, pages, tick, web, mail, auto):  # accept the option after the sub-command too
+    for p in (gen, pages, tick, web, mail, auto, kb):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -100,6 +106,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.automation import run as automation_run
 
         automation_run(rules=args.rules, runs=args.runs)
+    elif args.command == "search":
+        from bench.search import run as search_run
+
+        search_run(articles=args.articles, runs=args.runs, fresh=args.fresh)
     elif args.command == "email":
         from bench.email_intake import run as email_run
 

@@ -15,7 +15,6 @@ from django.utils.safestring import SafeString
 from loopdesk.core.exceptions import NotFound
 from loopdesk.core.search import DocumentKind, SearchDocument, search_group_ids
 from loopdesk.core.search.highlight import highlight, mark_all, match_spans
-from loopdesk.core.search.query import TICKET_KINDS
 from loopdesk.core.search.tokenizer import query_term_labels
 from loopdesk.tickets.constants import StatusCategory
 
@@ -24,6 +23,7 @@ from .constants import LANGUAGE_CODES, MAX_QUERY_CHARS, MAX_SUGGEST_CHARS
 from .models import Article, ArticleRevision, ArticleStatus, Category, SearchGap, Visibility
 
 ARTICLE_KINDS = (DocumentKind.ARTICLE.value,)
+SUBJECT_KINDS = (DocumentKind.TICKET.value,)
 MAX_REASONS = 6  # matched words shown per similar ticket
 CANDIDATES = 500  # ranked ids fetched from the index before the visibility filter
 
@@ -158,31 +158,47 @@ def search_gaps(*, limit: int = 50) -> list[SearchGap]:
 
 
 def _ordered(queryset: QuerySet[Article], ids: list[int], limit: int) -> list[Article]:
-    by_id = {a.pk: a for a in queryset.filter(pk__in=ids)}
-    return [by_id[pk] for pk in ids if pk in by_id][:limit]
+    """The visible articles among ranked ids, in rank order; reads chunks of ids only
+    until `limit` are found (usually the first)."""
+    found: list[Article] = []
+    chunk = max(limit * 2, 20)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        by_id = {a.pk: a for a in queryset.filter(pk__in=part)}
+        found += [by_id[pk] for pk in part if pk in by_id]
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
-def _explain(article: Article, labels: dict[str, str], *, chars: int = 200) -> ArticleHit:
+def _explain(
+    article: Article, labels: dict[str, str], *, chars: int = 200, typos_allowed: bool = True
+) -> ArticleHit:
+    """Highlighted title and snippet and the query words the article matched.
+
+    Words are matched exactly; only when some word is missing (and the hit did not come
+    from the "any word" fallback) are one-edit variants highlighted, as the typo
+    fallback of the search matched them."""
     terms = list(labels)
-    typos = not _all_found(article, terms)
-    snippet = highlight(article.body_text, terms, max_chars=chars, typos=typos)
-    title_terms = [t for _s, _e, t in match_spans(article.title, terms, typos=typos)]
-    tag_terms = [t for tag in article.tags for _s, _e, t in match_spans(tag, terms, typos=typos)]
-    matched = dict.fromkeys([*title_terms, *snippet.matched, *tag_terms])
-    body_rest = [t for t in terms if t not in matched and match_spans(article.body_text, [t])]
-    matched.update(dict.fromkeys(body_rest))
+    body = " ".join(article.body_text.split())
+    tags = " ".join(article.tags)
+    spans = _spans(article.title, tags, body, terms, typos=False)
+    found = {word for part in spans for _s, _e, term in part for word in term.split()}
+    missing = any(word not in found for term in terms for word in term.split())
+    if missing and typos_allowed:
+        spans = _spans(article.title, tags, body, terms, typos=True)
+    title_spans, tag_spans, body_spans = spans
+    matched = dict.fromkeys(t for part in spans for _s, _e, t in part)
     return ArticleHit(
         article=article,
-        title_html=mark_all(article.title, terms, typos=typos),
-        snippet_html=snippet.html,
+        title_html=mark_all(article.title, terms, spans=title_spans),
+        snippet_html=highlight(body, terms, max_chars=chars, spans=body_spans).html,
         matched_terms=[labels.get(term, term) for term in matched],
     )
 
 
-def _all_found(article: Article, terms: list[str]) -> bool:
-    text = f"{article.title}\n{' '.join(article.tags)}\n{article.body_text}"
-    found = {t for _s, _e, t in match_spans(text, terms)}
-    return all(word in found for term in terms for word in term.split())
+def _spans(title: str, tags: str, body: str, terms: list[str], *, typos: bool):
+    return tuple(match_spans(text, terms, typos=typos) for text in (title, tags, body))
 
 
 def article_search(
@@ -220,7 +236,9 @@ def article_search(
         )
         articles = _ordered(candidates, ids, limit)
         results.partial = bool(articles)
-    results.hits = [_explain(article, labels) for article in articles]
+    results.hits = [
+        _explain(article, labels, typos_allowed=not results.partial) for article in articles
+    ]
     return results
 
 
@@ -257,7 +275,7 @@ def suggest_articles(
     for article in _ordered(candidates, ids, 50):  # the best 50 are judged, at most
         if len(suggestions) >= min(limit, 20):
             break
-        hit = _explain(article, labels, chars=160)
+        hit = _explain(article, labels, chars=160, typos_allowed=False)
         if not _strong(hit, article, labels):
             continue
         suggestions.append(
@@ -291,8 +309,8 @@ def _plain(text: str, chars: int) -> str:
 
 
 def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicket]:
-    """Solved or closed tickets the user may see that share the most words with this
-    ticket's subject and first message, each with the shared words."""
+    """Solved or closed tickets the user may see whose subjects share the most words with
+    this ticket's subject and first message, each with the shared words."""
     from loopdesk.tickets.models import Message, Ticket
 
     first = (
@@ -301,11 +319,13 @@ def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicke
         .values_list("body_text", flat=True)
         .first()
     )
-    text = f"{ticket.subject}\n{(first or '')[:500]}"
+    text = f"{ticket.subject}\n{(first or '')[:200]}"
     labels = query_term_labels(text, search_mode=True)
     if not labels:
         return []
-    ids = search_group_ids(text, kinds=TICKET_KINDS, limit=200, public_only=True, match="any")
+    # Subjects only: they say what a ticket is about in a few words, and there is one
+    # per ticket (messages are six times as many documents to rank for common words).
+    ids = search_group_ids(text, kinds=SUBJECT_KINDS, limit=200, public_only=True, match="any")
     ids = [pk for pk in ids if pk != ticket.pk]
     visible = (
         Ticket.objects.visible_to(user)
@@ -318,7 +338,7 @@ def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicke
         return []
     tokens: dict[int, set[str]] = {t.pk: set() for t in chosen}
     documents = SearchDocument.objects.filter(
-        kind__in=TICKET_KINDS, group_id__in=list(tokens), is_public=True
+        kind__in=SUBJECT_KINDS, group_id__in=list(tokens)
     ).values_list("group_id", "title_tokens", "tokens")
     for group_id, title_tokens, body_tokens in documents:
         tokens[group_id].update(title_tokens.split(), body_tokens.split())

@@ -19,11 +19,13 @@ import re
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from .constants import TITLE_WEIGHT
+from .constants import ARTICLE_MARKER, TITLE_WEIGHT
+from .models import DocumentKind
 
 FTS_TABLE = "core_searchdocument_fts"
 _SAFE_TERM = re.compile(r"[^\W_]+(?: [^\W_]+)*")  # words; several make a phrase
 _SQLITE_RANK = f"bm25({TITLE_WEIGHT}, 1.0)"  # columns: title_tokens, tokens
+_ARTICLE_ONLY = (DocumentKind.ARTICLE.value,)
 
 
 def group_ids(
@@ -86,6 +88,36 @@ def known_alternatives(alternatives: list[list[str]]) -> list[list[str]]:
     ]
 
 
+def unknown_terms(terms: list[str], *, kinds: tuple[str, ...]) -> set[str]:
+    """The terms no document of these kinds contains: one index probe each (LIMIT 1).
+
+    Only these are worth typo variants; a query of known words that never occur
+    together is not a typo."""
+    unknown = set()
+    filters = _filters(kinds, public_only=False)
+    for term in terms:
+        if not _SAFE_TERM.fullmatch(term):
+            unknown.add(term)
+            continue
+        if connection.vendor == "sqlite":
+            sql = (
+                f"SELECT 1 FROM {FTS_TABLE} JOIN core_searchdocument d "  # noqa: S608
+                f"ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {filters} LIMIT 1"
+            )
+            params = [_fts5_expression([term], kinds), *kinds]
+        else:
+            sql = (
+                "SELECT 1 FROM core_searchdocument d "  # noqa: S608
+                f"WHERE d.search_vector @@ to_tsquery('simple', %s) AND {filters} LIMIT 1"
+            )
+            params = [_tsquery_expression([term], kinds), *kinds]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.fetchone() is None:
+                unknown.add(term)
+    return unknown
+
+
 def _filters(kinds: tuple[str, ...], public_only: bool) -> str:
     placeholders = ", ".join(["%s"] * len(kinds))
     return f"d.kind IN ({placeholders})" + (" AND d.is_public" if public_only else "")
@@ -105,7 +137,7 @@ def _sqlite_query(
             f"FROM {FTS_TABLE} JOIN core_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rank MATCH %s AND {filters}"
         )
-        params += [_fts5_expression(alts), _SQLITE_RANK, *kinds]
+        params += [_fts5_expression(alts, kinds), _SQLITE_RANK, *kinds]
     # bm25() is lower-is-better: best per term is MIN, best overall the smallest sum.
     sql = (
         "SELECT g FROM (SELECT g, t, MIN(r) AS r FROM ("  # noqa: S608 - see module docstring
@@ -116,9 +148,14 @@ def _sqlite_query(
     return sql, params
 
 
-def _fts5_expression(alts: list[str]) -> str:
-    """Quoted strings joined by OR: FTS5 reads operators and columns only outside quotes."""
-    return " OR ".join('"' + alt.replace('"', '""') + '"' for alt in alts)
+def _fts5_expression(alts: list[str], kinds: tuple[str, ...] = ()) -> str:
+    """Quoted strings joined by OR: FTS5 reads operators and columns only outside quotes.
+
+    An article-only search also requires the article marker word (see constants)."""
+    expression = " OR ".join('"' + alt.replace('"', '""') + '"' for alt in alts)
+    if kinds == _ARTICLE_ONLY:
+        return f'({expression}) AND "{ARTICLE_MARKER}"'
+    return expression
 
 
 def _postgres_query(
@@ -133,7 +170,7 @@ def _postgres_query(
             "FROM core_searchdocument d, to_tsquery('simple', %s) AS q "
             f"WHERE d.search_vector @@ q AND {filters}"
         )
-        params += [_tsquery_expression(alts), *kinds]
+        params += [_tsquery_expression(alts, kinds), *kinds]
     sql = (
         "SELECT g FROM (SELECT g, t, MAX(r) AS r FROM ("  # noqa: S608 - see module docstring
         + " UNION ALL ".join(parts)
@@ -143,6 +180,9 @@ def _postgres_query(
     return sql, params
 
 
-def _tsquery_expression(alts: list[str]) -> str:
+def _tsquery_expression(alts: list[str], kinds: tuple[str, ...] = ()) -> str:
     """Quoted lexemes joined by | (to_tsquery reads operators only outside quotes)."""
-    return " | ".join("'" + alt.replace("'", "''") + "'" for alt in alts)
+    expression = " | ".join("'" + alt.replace("'", "''") + "'" for alt in alts)
+    if kinds == _ARTICLE_ONLY:
+        return f"({expression}) & '{ARTICLE_MARKER}'"
+    return expression

@@ -5,6 +5,11 @@ MAX_TOKEN_CHARS = 64  # longer "words" are base64, hashes or junk, never typed i
 MAX_QUERY_TERMS = 32  # the query's first distinct terms; keeps the SQL small and bounded
 MAX_LIMIT = 10_000
 
+# A word only article documents contain (one word, as FTS5 and PostgreSQL see it): an
+# article search ANDs it into the full-text query, so the index intersects a few
+# thousand articles with a term instead of ranking every ticket message that has it.
+ARTICLE_MARKER = "qqkbarticleqq"
+
 TITLE_WEIGHT = 10.0  # SQLite bm25 weight of title_tokens; body weight is 1.0
 # PostgreSQL ts_rank weights: title is 'A' (1.0), body 'D' (0.1), the same 10:1 ratio.
 

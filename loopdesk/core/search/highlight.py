@@ -53,11 +53,21 @@ def match_spans(text: str, terms: list[str], *, typos: bool = False) -> list[tup
 
 
 def highlight(
-    text: str, terms: list[str], *, max_chars: int = 200, typos: bool = False
+    text: str,
+    terms: list[str],
+    *,
+    max_chars: int = 200,
+    typos: bool = False,
+    spans: list[tuple[int, int, str]] | None = None,
 ) -> Highlight:
-    """A window of `text` around its first match, escaped, matches wrapped in <mark>."""
-    text = " ".join(text.split())
-    spans = match_spans(text, terms, typos=typos)
+    """A window of `text` around its first match, escaped, matches wrapped in <mark>.
+
+    `spans` are match_spans() of `text` when the caller has them already; the text must
+    then be given with its whitespace already collapsed (" ".join(text.split())).
+    """
+    if spans is None:
+        text = " ".join(text.split())
+        spans = match_spans(text, terms, typos=typos)
     matched = list(dict.fromkeys(term for _s, _e, term in spans))
     if not spans:
         cut = text[:max_chars]
@@ -82,10 +92,16 @@ def highlight(
     return Highlight(mark_safe("".join(parts)), matched)  # noqa: S308 - every piece escaped
 
 
-def mark_all(text: str, terms: list[str], *, typos: bool = False) -> SafeString:
+def mark_all(
+    text: str,
+    terms: list[str],
+    *,
+    typos: bool = False,
+    spans: list[tuple[int, int, str]] | None = None,
+) -> SafeString:
     """The whole text escaped, every match wrapped in <mark> (titles)."""
     parts, position = [], 0
-    for start, end, _term in match_spans(text, terms, typos=typos):
+    for start, end, _term in match_spans(text, terms, typos=typos) if spans is None else spans:
         parts += [escape(text[position:start]), "<mark>", escape(text[start:end]), "</mark>"]
         position = end
     parts.append(escape(text[position:]))

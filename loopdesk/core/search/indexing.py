@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import phonenumbers
 from django.db import transaction
 
+from .constants import ARTICLE_MARKER
 from .models import DocumentKind, SearchDocument
 from .tokenizer import tokenize
 
@@ -25,7 +26,10 @@ def index_document(
     is_public: bool = True,
 ) -> None:
     """(Re)write one document from raw text; the generic entry point (e.g. articles)."""
-    _upsert([_document(kind, object_id, group_id, title, body, is_public)])
+    document = _document(kind, object_id, group_id, title, body, is_public)
+    if kind == DocumentKind.ARTICLE:
+        document.tokens = f"{document.tokens} {ARTICLE_MARKER}".lstrip()
+    _upsert([document])
 
 
 def delete_documents(*, kind: str, object_ids: Iterable[int]) -> int:

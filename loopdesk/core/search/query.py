@@ -18,7 +18,8 @@ def search_ticket_ids(query: str, *, limit: int = 2000, public_only: bool = Fals
     Each term must match somewhere in the ticket (its own document or any of its
     message documents); terms may match in different documents. Ranked by relevance,
     subject hits weighted 10:1 over other text. `public_only` ignores internal notes.
-    When nothing matches, English terms are retried with one-edit typo variants.
+    When nothing matches, English terms the index does not know are retried with
+    one-edit typo variants.
     """
     return search_group_ids(query, kinds=TICKET_KINDS, limit=limit, public_only=public_only)
 
@@ -53,7 +54,10 @@ def search_group_ids(
     )
     if found:
         return found
-    expanded = typos.expand(terms)
+    candidates = [term for term in terms if typos.is_typo_candidate(term)]
+    if not candidates:
+        return []
+    expanded = typos.expand(terms, only=backends.unknown_terms(candidates, kinds=kinds))
     if expanded is None:
         return []
     logger.debug("search retried with typo variants terms=%d", len(terms))

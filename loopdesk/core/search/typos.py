@@ -31,12 +31,14 @@ def edits1(term: str) -> list[str]:
     return list(dict.fromkeys([term, *variants]))
 
 
-def expand(terms: list[str]) -> list[list[str]] | None:
-    """Alternatives per term with the first few English terms expanded; None if none can be."""
+def expand(terms: list[str], only: set[str] | None = None) -> list[list[str]] | None:
+    """Alternatives per term with the first few English terms expanded (of `only`, when
+    given: the terms the index does not know); None if none can be."""
     expanded = 0
     result: list[list[str]] = []
     for term in terms:
-        if expanded < TYPO_MAX_TERMS and is_typo_candidate(term):
+        wanted = only is None or term in only
+        if wanted and expanded < TYPO_MAX_TERMS and is_typo_candidate(term):
             result.append(edits1(term))
             expanded += 1
         else:

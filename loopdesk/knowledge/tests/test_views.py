@@ -185,7 +185,9 @@ def test_editor_pages_need_staff(help_kb, technician):
 
 
 def test_ticket_panel_suggests_articles_and_similar_solved_tickets(help_kb, agent, team_a):
-    solved = make_intake(subject="退款一直没到账", text="申请退款一周了还没有到账", team=team_a)
+    solved = make_intake(
+        subject="订单退款申请一直没到账", text="申请退款一周了还没有到账", team=team_a
+    )
     from loopdesk.tickets.models import Status
     from loopdesk.tickets.services import ticket_set_status
 
