@@ -337,3 +337,13 @@ def test_reprocess_creates_a_ticket(admin_client, mailbox, django_capture_on_com
     assert inbound.status == InboundStatus.PROCESSED
     assert inbound.result == InboundResult.CREATED
     assert inbound.ticket is not None
+
+
+def test_settings_page_links_admins_only(admin_client, agent):
+    page = admin_client.get(reverse("accounts:settings")).content.decode()
+    assert reverse("channels:mailbox_list") in page
+    assert reverse("channels:inbound_list") in page
+    client = Client()
+    client.force_login(agent)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert reverse("channels:mailbox_list") not in page
