@@ -5,6 +5,7 @@
     python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
     python -m bench http [--database-url URL] [--duration 5] [--concurrency 1,16] [--repeat 3]
     python -m bench automation [--database-url URL] [--rules 50] [--runs 500]
+    python -m bench routing [--database-url URL] [--agents 200] [--runs 300]
     python -m bench search [--database-url URL] [--articles 5000] [--runs 5]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     web.add_argument("--only", default="", help="comma-separated workload name parts")
     web.add_argument("--label", default="", help="free text stored in the JSON result")
 
+    rout = sub.add_parser("routing", help="assignment decision for a team of 200 agents")
+    rout.add_argument("--agents", type=int, default=200)
+    rout.add_argument("--runs", type=int, default=300)
+
     auto = sub.add_parser("automation", help="rule engine: N active triggers on one event")
     auto.add_argument("--rules", type=int, default=50)
     auto.add_argument("--runs", type=int, default=500)
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     mail.add_argument("--messages", type=int, default=1000)
     mail.add_argument("--seed", type=int, default=7)
 
-    for p in (gen, pages, tick, web, mail, auto, kb):  # accept the option after the sub-command too
+    for p in (gen, pages, tick, web, mail, auto, kb, rout):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -102,6 +107,10 @@ def main(argv: list[str] | None = None) -> None:
             runs=args.runs,
             notify=args.notify,
         )
+    elif args.command == "routing":
+        from bench.routing import run as routing_run
+
+        routing_run(agents=args.agents, runs=args.runs)
     elif args.command == "automation":
         from bench.automation import run as automation_run
 

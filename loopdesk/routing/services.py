@@ -99,21 +99,19 @@ def _route(
             return RoutingDecision(
                 ticket.assignee_id, strategy, reason=_("The ticket is already assigned.")
             )
-        member_ids = selectors.team_member_ids(team.pk)
         if strategy != Strategy.MANUAL:
-            # The lock that makes capacity safe: held until commit, taken in a stable order.
+            # The lock that makes capacity safe: the online members' availability rows, held
+            # until commit and taken in a stable order, so a concurrent router of this team
+            # waits here and then counts open tickets including the ones assigned meanwhile.
             list(
-                AgentProfile.objects.select_for_update()
-                .filter(user_id__in=member_ids, status=AgentStatus.ONLINE)
+                AgentProfile.objects.select_for_update(of=("self",))
+                .filter(user__teams=team.pk, user__is_active=True, status=AgentStatus.ONLINE)
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
         requirements = selectors.ticket_requirements(ticket) if strategy == Strategy.SKILLS else []
         candidates = selectors.team_candidates(
-            team_id=team.pk,
-            now=now,
-            skill_ids=[r.skill_id for r in requirements],
-            member_ids=member_ids,
+            team_id=team.pk, now=now, skill_ids=[r.skill_id for r in requirements]
         )
         winner, ranked = decide(
             strategy, candidates, requirements, strict=settings.require_all_skills

@@ -9,6 +9,7 @@ list (with the reason they were passed over) so a decision explains itself.
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from .constants import MAX_LEVEL, Exclusion, Strategy
 
@@ -22,7 +23,9 @@ class Requirement:
     min_level: int
 
 
-@dataclass(frozen=True)
+# Plain slotted dataclasses (not frozen): a 200-agent decision builds hundreds of these,
+# and frozen ones cost an object.__setattr__ per field.
+@dataclass(slots=True)
 class Candidate:
     """A team member as routing sees them."""
 
@@ -37,8 +40,7 @@ class Candidate:
     unavailable: str | None = None
 
 
-@dataclass(frozen=True)
-class SkillMatch:
+class SkillMatch(NamedTuple):
     skill: str
     level: int  # 0: does not have it
     min_level: int
@@ -48,7 +50,7 @@ class SkillMatch:
         return self.level >= self.min_level
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Scored:
     """One candidate's standing in one decision."""
 
@@ -110,23 +112,9 @@ def _rank(rows: list[tuple[tuple, Scored]]) -> list[Scored]:
     )
     ranked = []
     for index, (_key, row) in enumerate([*eligible, *others], start=1):
-        ranked.append(_with_rank(row, index))
+        row.rank = index
+        ranked.append(row)
     return ranked
-
-
-def _with_rank(row: Scored, rank: int) -> Scored:
-    return Scored(
-        agent_id=row.agent_id,
-        name=row.name,
-        rank=rank,
-        score=row.score,
-        eligible=row.eligible,
-        excluded=row.excluded,
-        open_count=row.open_count,
-        capacity=row.capacity,
-        last_assigned_at=row.last_assigned_at,
-        skills=row.skills,
-    )
 
 
 def _row(candidate: Candidate, *, score: float, excluded: str | None, skills=()) -> Scored:
@@ -148,10 +136,12 @@ def manual(
     candidates: Sequence[Candidate], requirements: Sequence[Requirement], strict: bool = True
 ) -> list[Scored]:
     """Nobody is chosen: the team assigns by hand. Members are listed for the record."""
-    return [
-        _with_rank(_row(c, score=0, excluded=_exclusion(c)), index)
-        for index, c in enumerate(sorted(candidates, key=lambda c: (c.name, c.agent_id)), 1)
-    ]
+    rows = []
+    for index, c in enumerate(sorted(candidates, key=lambda c: (c.name, c.agent_id)), 1):
+        row = _row(c, score=0, excluded=_exclusion(c))
+        row.rank = index
+        rows.append(row)
+    return rows
 
 
 def round_robin(
@@ -200,16 +190,23 @@ def skills(
     """Best skill match, then the lower share of capacity in use, then longest since last
     assigned. With `strict`, an agent must meet every requirement; otherwise a partial
     match can win when nobody meets all (a full match always ranks first)."""
+    wanted = [(r.skill_id, r.skill, r.min_level) for r in requirements]
+    count = len(wanted)
     rows = []
-    for c in candidates:
-        matches = skill_matches(c, requirements)
-        full = all(m.met for m in matches)
+    for c in candidates:  # the same arithmetic as skill_score(), inlined: 200 agents a call
+        levels = c.skills
+        matches = tuple(SkillMatch(name, levels.get(sid, 0), low) for sid, name, low in wanted)
+        met = 0
+        points = 0
+        for match in matches:
+            if match.level >= match.min_level:
+                met += 1
+                points += match.level
+        full = met == count
+        score = 100 * points / MAX_LEVEL / count if count else 100.0
         excluded = _exclusion(c)
-        if excluded is None and strict and not full:
+        if excluded is None and count and not full and (strict or not met):
             excluded = Exclusion.MISSING_SKILLS.value
-        if excluded is None and not strict and not any(m.met for m in matches):
-            excluded = Exclusion.MISSING_SKILLS.value
-        score = skill_score(matches)
         row = _row(c, score=score, excluded=excluded, skills=matches)
         load = c.open_count / c.capacity if c.capacity else 1.0
         rows.append(((not full, -score, load, _last(c), c.agent_id), row))

@@ -174,3 +174,9 @@ def test_scored_as_dict_is_json_ready():
         "last_assigned_at": T0.isoformat(),
         "skills": [["refund", 4, 3]],
     }
+
+
+def test_skills_lenient_without_requirements_excludes_nobody():
+    winner, ranked = decide("skills", [cand(1, open_count=2), cand(2)], [], strict=False)
+    assert winner.agent_id == 2
+    assert all(r.eligible for r in ranked)
