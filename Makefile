@@ -26,11 +26,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 venv: $(VENV)/.installed
 dev-deps: $(VENV)/.installed-dev
 
-## run: set up, migrate, load demo data once, serve on http://$(HOST):$(PORT)
+## run: set up, migrate, load demo data once, run a worker and serve on http://$(HOST):$(PORT)
 run: venv
 	$(BIN)/loopdesk migrate --noinput -v0
 	$(BIN)/loopdesk demo --if-empty
-	DEBUG=1 $(BIN)/loopdesk serve --dev --host $(HOST) --port $(PORT)
+	@# The worker (mail, SLA and automation schedulers, IMAP poller) runs beside the web
+	@# server and stops with it; mail is printed to this terminal (console backend).
+	@$(BIN)/loopdesk worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/loopdesk serve --dev --host $(HOST) --port $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: dev-deps browser mailserver

@@ -12,6 +12,7 @@ from loopdesk.tickets.models import Ticket
 
 from . import people
 from .knowledge import ensure_knowledge
+from .mail import ensure_mail
 from .setup import (
     DemoCast,
     ensure_categories,
@@ -63,6 +64,7 @@ def demo_load(
         done += writer.write_batch(min(BATCH, tickets - done))
         if progress:
             progress(done, tickets)
+    ensure_mail(cast)
     _reindex_search()
     # The history was back-dated after it was written: fold the SLA clocks again from the
     # events' real times (the scheduler then fires what is already overdue).
