@@ -13,7 +13,8 @@ Why not signals: a subscriber receives the events (who, what, why), not a bare r
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -66,9 +67,22 @@ class _Batch:
         _dispatch(self)
 
 
+@contextmanager
+def paused() -> Iterator[None]:
+    """No reactions to the events written inside (this thread): for writing synthetic or
+    imported history (demo data, migrations of old tickets), which must not mail
+    customers, fire rules or re-route tickets."""
+    previous = getattr(_local, "paused", False)
+    _local.paused = True
+    try:
+        yield
+    finally:
+        _local.paused = previous
+
+
 def note_event(*, ticket_id: int, event_id: int, type: str) -> None:
     """Called by events.record() for each event it writes."""
-    if not _subscribers:
+    if not _subscribers or getattr(_local, "paused", False):
         return
     batch = getattr(_local, "batch", None)
     fresh = batch is None or not _registered(batch)

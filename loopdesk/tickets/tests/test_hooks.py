@@ -81,3 +81,13 @@ def test_unknown_event_type_is_refused():
     ticket = make_ticket()
     with pytest.raises(ValueError):
         record(ticket=ticket, type="ticket.exploded", actor=Actor.system("t"))
+
+
+def test_paused_writes_are_not_dispatched(seen):
+    ticket = make_ticket()
+    seen.clear()
+    with hooks.paused():
+        record(ticket=ticket, type=TicketEventType.PRIORITY_CHANGED, actor=Actor.system("t"))
+    assert seen == []
+    record(ticket=ticket, type=TicketEventType.TAGS_CHANGED, actor=Actor.system("t"))
+    assert len(seen) == 1
