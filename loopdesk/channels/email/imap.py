@@ -183,6 +183,9 @@ class PollResult:
 
 
 _UID_RE = re.compile(rb"UID (\d+)")
+_SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
+BATCH_MESSAGES = 25  # messages per UID FETCH
+BATCH_BYTES = 20 * 1024 * 1024  # and at most this much mail per UID FETCH
 
 
 def _new_uids(client: imaplib.IMAP4, last_uid: int) -> list[int]:
@@ -205,6 +208,53 @@ def _fetch(client: imaplib.IMAP4, uid: int, cap: int) -> bytes | None:
             if match is None or int(match.group(1)) == uid:
                 return item[1]
     return None
+
+
+def _sizes(client: imaplib.IMAP4, uids: list[int]) -> dict[int, int]:
+    typ, data = client.uid("FETCH", ",".join(map(str, uids)), "(UID RFC822.SIZE)")
+    if typ != "OK":
+        raise imaplib.IMAP4.error("UID FETCH RFC822.SIZE failed")
+    sizes: dict[int, int] = {}
+    for item in data or []:
+        line = item[0] if isinstance(item, tuple) else item
+        uid, size = _UID_RE.search(line or b""), _SIZE_RE.search(line or b"")
+        if uid and size:
+            sizes[int(uid.group(1))] = int(size.group(1))
+    return sizes
+
+
+def _batches(uids: list[int], sizes: dict[int, int], cap: int):
+    """UIDs in groups of at most BATCH_MESSAGES messages and BATCH_BYTES bytes (a message
+    bigger than that travels alone)."""
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = min(sizes.get(uid, 0), cap + 1)
+        if batch and (len(batch) >= BATCH_MESSAGES or total + size > BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        yield batch
+
+
+def _fetch_many(client: imaplib.IMAP4, uids: list[int], cap: int) -> dict[int, bytes]:
+    """Raw messages of a batch by UID; the UID may come before or after the literal."""
+    typ, data = client.uid("FETCH", ",".join(map(str, uids)), f"(UID BODY.PEEK[]<0.{cap + 1}>)")
+    if typ != "OK":
+        raise imaplib.IMAP4.error("UID FETCH failed")
+    items = list(data or [])
+    found: dict[int, bytes] = {}
+    for i, item in enumerate(items):
+        if not (isinstance(item, tuple) and b"BODY[" in item[0]):
+            continue
+        match = _UID_RE.search(item[0])
+        if match is None and i + 1 < len(items) and isinstance(items[i + 1], bytes):
+            match = _UID_RE.search(items[i + 1])
+        if match is not None:
+            found[int(match.group(1))] = item[1]
+    return found
 
 
 def _apply_action(client: imaplib.IMAP4, mailbox: Mailbox, uid: int) -> str:
@@ -275,17 +325,23 @@ def poll_mailbox(
             _save_state(mailbox, uid_validity=uidvalidity, last_uid=0)
         uids = _new_uids(client, mailbox.last_uid)
         result.more = len(uids) > limit
-        for uid in uids[:limit]:
-            raw = _fetch(client, uid, cap)
-            if raw is not None:
-                outcome = ingest(raw, source="imap", mailbox=mailbox, imap_uid=uid)
-                name = str(getattr(outcome, "result", "") or "")
-                result.results[name] = result.results.get(name, 0) + 1
-                result.fetched += 1
-                warning = _apply_action(client, mailbox, uid)
-                if warning:
-                    warnings.append(warning)
-            _save_state(mailbox, last_uid=uid, last_polled_at=timezone.now())
+        todo = uids[:limit]
+        sizes = _sizes(client, todo) if todo else {}
+        for batch in _batches(todo, sizes, cap):
+            fetched = _fetch_many(client, batch, cap)
+            for uid in batch:
+                raw = fetched.pop(uid, None)
+                if raw is None:  # vanished meanwhile, or an odd answer: ask for it alone
+                    raw = _fetch(client, uid, cap)
+                if raw is not None:
+                    outcome = ingest(raw, source="imap", mailbox=mailbox, imap_uid=uid)
+                    name = str(getattr(outcome, "result", "") or "")
+                    result.results[name] = result.results.get(name, 0) + 1
+                    result.fetched += 1
+                    warning = _apply_action(client, mailbox, uid)
+                    if warning:
+                        warnings.append(warning)
+                _save_state(mailbox, last_uid=uid, last_polled_at=timezone.now())
     except Exception as exc:  # noqa: BLE001 — one mailbox's failure is recorded, not raised
         secrets = mailbox_secrets(mailbox)
         result.error = scrub(

@@ -487,3 +487,37 @@ def test_idle_watcher_follows_settings_changes(imap_account, monkeypatch):
         assert not first.is_alive()
     finally:
         supervisor.stop_all(join=5)
+
+
+def test_batched_fetch_in_uid_order_without_single_fetches(imap_account, monkeypatch):
+    for n in range(7):
+        imap_account.append(make_mail(n))
+    mailbox = make_mailbox(imap_account)
+    monkeypatch.setattr(imap, "BATCH_MESSAGES", 3)
+    singles: list[int] = []
+    original = imap._fetch
+
+    def spy(client, uid, cap):
+        singles.append(uid)
+        return original(client, uid, cap)
+
+    monkeypatch.setattr(imap, "_fetch", spy)
+    ingest = FakeIngest()
+    imap.poll_mailbox(mailbox, ingest=ingest)
+    assert ingest.uids == [1, 2, 3, 4, 5, 6, 7]
+    assert [raw.count(b"Message body number") for _uid, raw in ingest.calls] == [1] * 7
+    assert b"number 6." in ingest.calls[6][1]
+    assert singles == []
+
+
+def test_oversized_mail_is_fetched_only_up_to_the_cap(imap_account, settings):
+    settings.LOOPDESK_EMAIL_MAX_BYTES = 2000
+    big = make_mail(1).replace(b"Message body number 1.", b"x" * 10_000)
+    imap_account.append(big)
+    imap_account.append(make_mail(2))
+    mailbox = make_mailbox(imap_account)
+    ingest = FakeIngest()
+    imap.poll_mailbox(mailbox, ingest=ingest)
+    assert ingest.uids == [1, 2]
+    assert len(ingest.calls[0][1]) == 2001  # ingest sees it is over the cap and keeps the head
+    assert ingest.calls[1][1].endswith(b"Message body number 2.\r\n")
