@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from email.header import decode_header, make_header
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +29,7 @@ from loopdesk.core.exceptions import LoopdeskError, ValidationFailed
 from loopdesk.core.pagination import SortKey, keyset_page
 
 PAGE_SIZE = 50
+CHECK_TIMEOUT = 12  # seconds per server for "test connection"
 PREVIEW_BYTES = 64 * 1024
 MAX_HEADERS = 200
 
@@ -120,9 +123,19 @@ def mailbox_check(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             label = form.fields[exc.field].label if exc.field in form.fields else ""
             context["errors"] = [f"{label}: {exc.message}" if label else exc.message]
         else:
-            if candidate.imap_host:
-                context["imap"] = transport.test_imap(candidate)
-            context["smtp"] = transport.test_smtp(candidate)
+            # Both at once: a black-holed host costs one timeout, not two. The language
+            # is per thread: the checks speak the user's.
+            language = translation.get_language()
+
+            def run(check):
+                with translation.override(language):
+                    return check(candidate, timeout=CHECK_TIMEOUT)
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                imap_check = pool.submit(run, transport.test_imap) if candidate.imap_host else None
+                smtp_check = pool.submit(run, transport.test_smtp)
+                context["imap"] = imap_check.result() if imap_check else None
+                context["smtp"] = smtp_check.result()
     return render(request, "channels/_check_result.html", context)
 
 

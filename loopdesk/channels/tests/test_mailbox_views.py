@@ -347,3 +347,20 @@ def test_settings_page_links_admins_only(admin_client, agent):
     client.force_login(agent)
     page = client.get(reverse("accounts:settings")).content.decode()
     assert reverse("channels:mailbox_list") not in page
+
+
+def test_check_connection_answers_in_the_users_language(admin, admin_client, dovecot):
+    admin.language = "zh-hans"
+    admin.save(update_fields=["language"])
+    data = form_data(
+        imap_host="127.0.0.1",
+        imap_port=str(dovecot.closed_port),
+        imap_security=Security.NONE,
+        smtp_host="",
+        smtp_user="",
+        smtp_password="",
+    )
+    response = admin_client.post(reverse("channels:mailbox_check_new"), data)
+    page = response.content.decode()
+    assert "拒绝了连接" in page  # refused the connection
+    assert "未设置 SMTP 服务器" in page
