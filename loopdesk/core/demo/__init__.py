@@ -14,6 +14,7 @@ from loopdesk.tickets.models import Ticket
 from . import people
 from .knowledge import ensure_knowledge
 from .mail import ensure_mail
+from .routing import ensure_routing
 from .setup import (
     DemoCast,
     ensure_categories,
@@ -67,6 +68,7 @@ def demo_load(
             if progress:
                 progress(done, tickets)
     ensure_mail(cast)
+    ensure_routing(cast)
     _reindex_search()
     # The history was back-dated after it was written: fold the SLA clocks again from the
     # events' real times (the scheduler then fires what is already overdue).
