@@ -154,6 +154,15 @@ def csat_survey_mail(*, survey_id: int) -> bool:
 # --- answers ------------------------------------------------------------------------------
 
 
+RATINGS_PER_WINDOW = 20
+
+
+def rating_bucket(ticket: Ticket) -> tuple[str, int]:
+    """Each change of a rating records an event: a leaked survey link cannot flood the
+    ticket's history (or the rules that react to csat.received)."""
+    return f"portal-rate:{ticket.pk}", RATINGS_PER_WINDOW
+
+
 def parse_score(value) -> int:
     try:
         score = int(str(value).strip())

@@ -272,3 +272,14 @@ def test_history_and_self_service_figures(
     page = boss.get("/portal/staff/overview/?days=7").content.decode()
     assert "1 rating" in page and "<strong>4.00</strong> / 5" in page and "100%" in page
     assert boss.get("/portal/staff/overview/?days=abc").status_code == 200
+
+
+def test_rating_changes_are_rate_limited(assigned, agent, solve, customer_client, monkeypatch):
+    from loopdesk.portal.services import csat
+
+    monkeypatch.setattr(csat, "RATINGS_PER_WINDOW", 3)
+    solve(assigned, agent)
+    url = f"/portal/tickets/{assigned.number}/rate/"
+    codes = [customer_client.post(url, {"score": str(1 + i % 2)}).status_code for i in range(4)]
+    assert codes == [302, 302, 302, 422]
+    assert TicketEvent.objects.filter(type=TicketEventType.CSAT_RECEIVED).count() == 3

@@ -170,3 +170,28 @@ def agent_client_portal(agent):
     client = Client()
     client.force_login(agent)
     return client
+
+
+def test_ticket_page_queries_do_not_grow_with_the_thread(
+    customer_client, own_ticket, agent, django_assert_max_num_queries
+):
+    def add_replies(n):
+        for i in range(n):
+            message_add(
+                ticket=own_ticket,
+                actor=Actor.person(agent),
+                kind=MessageKind.REPLY,
+                body_text=f"answer {i}",
+                author_user=agent,
+                attachments=[AttachmentUpload(filename=f"a{i}.txt", content=b"x")],
+            )
+
+    add_replies(2)
+    url = f"/portal/tickets/{own_ticket.number}/"
+    with django_assert_max_num_queries(12) as few:
+        customer_client.get(url)
+    add_replies(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = customer_client.get(url)
+    assert response.content.decode().count("answer ") == 12
+    assert "no-store" in response["Cache-Control"]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from loopdesk.core.exceptions import ValidationFailed
@@ -115,6 +116,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:login")
 
 
+@never_cache
 @portal_login_required
 @require_http_methods(["GET", "POST"])
 def account_view(request: HttpRequest) -> HttpResponse:

@@ -4,6 +4,7 @@ agents see on the ticket page."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loopdesk.core.exceptions import LoopdeskError, NotFound
@@ -11,11 +12,13 @@ from loopdesk.tickets.constants import DONE_CATEGORIES
 from loopdesk.tickets.models import Ticket
 from loopdesk.tickets.views.common import ticket_or_404
 
+from .. import throttle
 from ..forms import RatingForm
 from ..selectors import csat_editable, csat_for_ticket
-from ..services.csat import csat_respond, survey_token_read
+from ..services.csat import csat_respond, rating_bucket, survey_token_read
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -38,6 +41,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
+                throttle.check(rating_bucket(ticket))
                 response = csat_respond(
                     ticket=ticket,
                     contact=ticket.contact,

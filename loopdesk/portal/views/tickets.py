@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from loopdesk.core.exceptions import LoopdeskError, NotFound
 from loopdesk.tickets.constants import DONE_CATEGORIES, StatusCategory
 from loopdesk.tickets.forms import uploads_from
 
+from .. import throttle
 from ..forms import RatingForm, ReplyForm
 from ..selectors import (
     csat_editable,
@@ -20,12 +22,13 @@ from ..selectors import (
     portal_thread,
     portal_ticket_page,
 )
-from ..services.csat import csat_respond
+from ..services.csat import csat_respond, rating_bucket
 from ..services.tickets import portal_reply, portal_ticket_close, portal_ticket_reopen
 from ..session import portal_contact, portal_login_required
 from .common import portal_ticket_or_404
 
 
+@never_cache
 @portal_login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -67,6 +70,7 @@ def _detail_context(request: HttpRequest, ticket, *, reply_form=None, rating_for
     }
 
 
+@never_cache
 @portal_login_required
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -132,6 +136,7 @@ def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
+            throttle.check(rating_bucket(ticket))
             csat_respond(
                 ticket=ticket,
                 contact=portal_contact(request),
