@@ -295,7 +295,8 @@ def load_ticket(ticket_id: int) -> Ticket | None:
     return (
         # Only what conditions read (ids suffice for status, team, …); the actions work on
         # a freshly locked row. Each join costs on the hot path of every ticket event.
-        Ticket.objects.select_related("contact__organization", "sla").only(*FACT_FIELDS)
+        Ticket.objects.select_related("contact__organization", "sla")
+        .only(*FACT_FIELDS)
         .filter(pk=ticket_id)
         .first()
     )

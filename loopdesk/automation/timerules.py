@@ -102,7 +102,7 @@ def _time_rules() -> list[CompiledRule]:
 
 def due_refresh_ticket(*, ticket_id: int, now: datetime | None = None) -> None:
     rules = _time_rules()
-    if not rules and not RuleDue.objects.filter(ticket_id=ticket_id).exists():
+    if not rules:  # rows of deactivated or deleted rules are removed with them
         return
     _refresh(rules, load_ticket(ticket_id), now or timezone.now())
 

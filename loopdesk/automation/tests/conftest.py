@@ -9,3 +9,15 @@ def _fresh_rules():
     engine.reset()
     yield
     engine.reset()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): ...` runs what the block's transaction(s) left for after the commit
+    (ticket hooks: triggers and due times; tasks), including reactions to reactions, as a
+    real commit would, inside the test's rolled-back transaction."""
+
+    def block():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block

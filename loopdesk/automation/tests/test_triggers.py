@@ -12,21 +12,23 @@ from loopdesk.tickets.tests import factories
 
 from .helpers import trigger
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
-def _mail(subject, text="hello", email="buyer@example.com"):
-    return intake_message(
-        InboundMessage(
-            channel="email",
-            subject=subject,
-            text=text,
-            sender=SenderIdentity(kind="email", value=email, name="Buyer"),
+def _mail(commit, subject, text="hello", email="buyer@example.com"):
+    with commit():
+        result = intake_message(
+            InboundMessage(
+                channel="email",
+                subject=subject,
+                text=text,
+                sender=SenderIdentity(kind="email", value=email, name="Buyer"),
+            )
         )
-    ).ticket
+    return result.ticket
 
 
-def test_invoice_mail_goes_to_finance(admin):
+def test_invoice_mail_goes_to_finance(admin, commit):
     # given the rule "Mail containing 发票 or invoice goes to the Finance team"
     finance = factories.make_team("Finance")
     trigger(
@@ -41,9 +43,9 @@ def test_invoice_mail_goes_to_finance(admin):
         actions=[{"type": "assign_team", "team_id": finance.pk}],
     )
     # when mails arrive through intake
-    chinese = _mail("请开具发票", "订单 123")
-    english = _mail("Question", "Please send the INVOICE for order 9")
-    other = _mail("Printer broken", "It jams")
+    chinese = _mail(commit, "请开具发票", "订单 123")
+    english = _mail(commit, "Question", "Please send the INVOICE for order 9")
+    other = _mail(commit, "Printer broken", "It jams")
     # then
     chinese.refresh_from_db()
     english.refresh_from_db()
@@ -59,7 +61,7 @@ def test_invoice_mail_goes_to_finance(admin):
     assert RuleExecution.objects.filter(outcome=Outcome.APPLIED).count() == 2
 
 
-def test_order_and_stop_processing(admin):
+def test_order_and_stop_processing(admin, commit):
     trigger(
         admin,
         "first",
@@ -75,11 +77,11 @@ def test_order_and_stop_processing(admin):
         actions=[{"type": "add_tags", "tags": ["two"]}],
         order=2,
     )
-    ticket = _mail("Hi")
+    ticket = _mail(commit, "Hi")
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["one"]
 
 
-def test_later_rules_see_earlier_changes(admin):
+def test_later_rules_see_earlier_changes(admin, commit):
     trigger(
         admin,
         "p1",
@@ -95,11 +97,11 @@ def test_later_rules_see_earlier_changes(admin):
         actions=[{"type": "add_tags", "tags": ["urgent"]}],
         order=2,
     )
-    ticket = _mail("Hi")
+    ticket = _mail(commit, "Hi")
     assert list(ticket.tags.values_list("name", flat=True)) == ["urgent"]
 
 
-def test_loop_guard_two_rules_ping_pong(admin, settings):
+def test_loop_guard_two_rules_ping_pong(admin, settings, commit):
     # Rule A sets P1 when priority changes to P2; rule B sets P2 when it changes to P1.
     settings.LOOPDESK_AUTOMATION_HOURLY_CAP = 5
     trigger(
@@ -116,8 +118,10 @@ def test_loop_guard_two_rules_ping_pong(admin, settings):
         all=[{"field": "priority", "op": "changed_to", "value": 1}],
         actions=[{"type": "set_field", "field": "priority", "value": 2}],
     )
-    ticket = factories.make_ticket()
-    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 2})
+    with commit():
+        ticket = factories.make_ticket()
+    with commit():
+        ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 2})
     # A fires (P1), B fires on A's change (P2), A may not fire again in this chain.
     ticket.refresh_from_db()
     assert ticket.priority == 2
@@ -129,7 +133,7 @@ def test_loop_guard_two_rules_ping_pong(admin, settings):
     assert names == ["A", "B"]
 
 
-def test_rule_does_not_react_to_its_own_change(admin):
+def test_rule_does_not_react_to_its_own_change(admin, commit):
     trigger(
         admin,
         "bump",
@@ -140,13 +144,16 @@ def test_rule_does_not_react_to_its_own_change(admin):
             {"type": "add_tags", "tags": ["x"]},
         ],
     )
-    ticket = factories.make_ticket()
-    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"type": "incident"})
-    ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 4})
+    with commit():
+        ticket = factories.make_ticket()
+    with commit():
+        ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"type": "incident"})
+    with commit():
+        ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 4})
     assert RuleExecution.objects.filter(ticket=ticket).count() == 2  # once per person change
 
 
-def test_hourly_cap_alerts(admin, settings):
+def test_hourly_cap_alerts(admin, settings, commit):
     settings.LOOPDESK_AUTOMATION_HOURLY_CAP = 2
     trigger(
         admin,
@@ -154,16 +161,17 @@ def test_hourly_cap_alerts(admin, settings):
         events=["customer_replied"],
         actions=[{"type": "add_tags", "tags": ["seen"]}],
     )
-    result = factories.make_intake()
-    ticket = result.ticket
+    with commit():
+        ticket = factories.make_intake().ticket
     for i in range(3):
-        message_add(
-            ticket=ticket,
-            actor=Actor.channel("email", contact=ticket.contact),
-            kind="reply",
-            body_text=f"again {i}",
-            author_contact=ticket.contact,
-        )
+        with commit():
+            message_add(
+                ticket=ticket,
+                actor=Actor.channel("email", contact=ticket.contact),
+                kind="reply",
+                body_text=f"again {i}",
+                author_contact=ticket.contact,
+            )
     outcomes = list(
         RuleExecution.objects.filter(ticket=ticket).order_by("pk").values_list("outcome", flat=True)
     )
@@ -171,7 +179,7 @@ def test_hourly_cap_alerts(admin, settings):
     assert TicketEvent.objects.filter(ticket=ticket, type="automation.loop_capped").count() == 1
 
 
-def test_failed_action_changes_nothing_and_is_logged(admin):
+def test_failed_action_changes_nothing_and_is_logged(admin, commit):
     trigger(
         admin,
         "assign outsider",
@@ -185,7 +193,8 @@ def test_failed_action_changes_nothing_and_is_logged(admin):
         ],
     )
     team = factories.make_team()
-    ticket = factories.make_ticket(team=team)
+    with commit():
+        ticket = factories.make_ticket(team=team)
     ticket.refresh_from_db()
     assert ticket.priority == 3 and ticket.assignee_id is None
     execution = RuleExecution.objects.get(ticket=ticket)
