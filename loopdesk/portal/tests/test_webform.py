@@ -106,12 +106,26 @@ def test_per_address_limit_across_ips(settings):
     assert codes == [302, 302, 429]
 
 
-def test_oversized_request_is_refused_unread(settings):
+@pytest.mark.parametrize("path", ["/portal/new/", "/portal/embed/"])
+def test_oversized_request_is_refused_unread(settings, path, monkeypatch):
     settings.LOOPDESK_PORTAL_MAX_REQUEST_BYTES = 2000
-    client = Client()
-    response = _post(client, attachments=[SimpleUploadedFile("big.bin", b"x" * 5000)])
+    client = Client(enforce_csrf_checks=True)
+    token = _token(client, path)
+    read = []
+    from django.core.handlers.wsgi import WSGIRequest
+
+    original = WSGIRequest._load_post_and_files
+    monkeypatch.setattr(
+        WSGIRequest,
+        "_load_post_and_files",
+        lambda self: read.append(self.path) or original(self),
+    )
+    response = _post(
+        client, path, token=token, attachments=[SimpleUploadedFile("big.bin", b"x" * 5000)]
+    )
     assert response.status_code == 413
     assert "too large" in response.content.decode()
+    assert read == []  # refused before the body was parsed (CSRF check included)
     assert Ticket.objects.count() == 0
 
 

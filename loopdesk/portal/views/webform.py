@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loopdesk.core.exceptions import ValidationFailed
@@ -105,18 +105,6 @@ def _request_form(request: HttpRequest, *, embed: bool) -> HttpResponse:
     form_session = ""
 
     if post:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > conf.get("LOOPDESK_PORTAL_MAX_REQUEST_BYTES"):
-            return _render_form(
-                request,
-                embed=embed,
-                form=RequestForm(contact=contact),
-                error=_("The request is too large. Please attach smaller files."),
-                status=413,
-            )
         if embed and not _same_origin(request):
             return HttpResponseForbidden(_("Form posted from another site."))
         result = _handle_post(request, form, contact=contact, embed=embed, cf_errors=cf_errors)
@@ -235,8 +223,36 @@ def _render_form(request, *, embed, form, token="", custom_fields=None, error=""
     return _frame_headers(response) if embed else response
 
 
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return length > conf.get("LOOPDESK_PORTAL_MAX_REQUEST_BYTES")
+
+
+def _refuse_too_large(request: HttpRequest, *, embed: bool) -> HttpResponse:
+    return _render_form(
+        request,
+        embed=embed,
+        form=RequestForm(contact=None if embed else portal_contact(request)),
+        error=_("The request is too large. Please attach smaller files."),
+        status=413,
+    )
+
+
+# The size check runs before anything reads the body, the CSRF check included (it would
+# parse the upload to find its token): csrf_protect is applied after it, by hand.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and _too_large(request):
+        return _refuse_too_large(request, embed=False)
+    return _request_new_protected(request)
+
+
+@csrf_protect
+def _request_new_protected(request: HttpRequest) -> HttpResponse:
     return _request_form(request, embed=False)
 
 
@@ -245,6 +261,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_embed(request: HttpRequest) -> HttpResponse:
     request.portal_embed_lang = _embed_language(request)
+    if request.method == "POST" and _too_large(request):
+        return _refuse_too_large(request, embed=True)
     return _request_form(request, embed=True)
 
 
