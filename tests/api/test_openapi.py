@@ -43,6 +43,7 @@ def test_every_operation_has_an_explicit_id_tag_and_security(client):
                 ["sla"],
                 ["routing"],
                 ["satisfaction"],
+                ["automation"],
             )
             assert operation["security"] == [{"ApiKeyAuth": []}]
     assert len(ids) == len(set(ids))
