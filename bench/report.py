@@ -34,10 +34,10 @@ def table(body: dict) -> str:
             f"| {r.get('app_cpu_ms', 0):.1f} | {r.get('db_cpu_ms', 0):.1f} "
             f"| {r.get('x_hello_cpu', 0):.3f} |"
         )
-    lines += ["", "Memory per gunicorn worker, MiB — VmRSS (Pss / Private):", ""]
+    lines += ["", "Memory per gunicorn worker, MiB — VmRSS (RssAnon / Pss):", ""]
     for phase, data in body["rss_mib"].items():
         workers = ", ".join(
-            f"{w.get('VmRSS')} ({w.get('Pss')} / {w.get('Private')})" for w in data["workers"]
+            f"{w.get('VmRSS')} ({w.get('RssAnon')} / {w.get('Pss')})" for w in data["workers"]
         )
         lines.append(f"- {phase}: {workers}; master {data['master'].get('VmRSS')}")
     return "\n".join(lines)
