@@ -26,7 +26,7 @@ import select
 import threading
 import time
 
-from loopdesk.channels.email.imap import imap_open, imap_select
+from loopdesk.channels.email.imap import backoff, imap_open, imap_select
 from loopdesk.channels.email.transport import describe_error, mailbox_secrets, scrub
 from loopdesk.channels.models import Mailbox
 
@@ -244,6 +244,8 @@ class IdleSupervisor:
             with self._lock:
                 if self._unsupported.get(mailbox_id, 0) > now:
                     continue
+            if backoff.failing(mailbox_id):
+                continue  # polls fail: no second connection until one succeeds
             watcher = IdleWatcher(mailboxes[mailbox_id], self)
             self.watchers[mailbox_id] = watcher
             watcher.start()

@@ -377,6 +377,14 @@ class _Backoff:
             state = self._state.get(mailbox_id)
             return state is None or state[1] <= now
 
+    def reset(self) -> None:
+        with self._lock:
+            self._state.clear()
+
+    def failing(self, mailbox_id: int) -> bool:
+        with self._lock:
+            return mailbox_id in self._state
+
     def record(self, mailbox: Mailbox, ok: bool, now: float) -> None:
         with self._lock:
             if ok:

@@ -61,6 +61,16 @@ class Dovecot:
         raise RuntimeError("the Dovecot user pool is used up: raise POOL_SIZE")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_imap_backoff():
+    """The poller's per-process backoff memory must not leak between tests (ids recur)."""
+    from loopdesk.channels.email.imap import backoff
+
+    backoff.reset()
+    yield
+    backoff.reset()
+
+
 @pytest.fixture(scope="session")
 def dovecot():
     if not os.path.exists(DOVECOT) and os.geteuid() == 0:

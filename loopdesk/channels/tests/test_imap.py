@@ -251,7 +251,7 @@ def test_closed_port_and_broken_mailbox_do_not_stop_others(imap_account, dovecot
         imap_account, address="broken@example.com", name="Broken", imap_port=dovecot.closed_port
     )
     ingest = FakeIngest()
-    imap.backoff._state.clear()
+    imap.backoff.reset()
     results = imap.poll_all(ingest=ingest)
     assert {r.mailbox_id for r in results} == {good.pk, broken.pk}
     assert ingest.uids == [1]
@@ -261,7 +261,7 @@ def test_closed_port_and_broken_mailbox_do_not_stop_others(imap_account, dovecot
     # Both were just polled: nothing is due now, and the broken one backs off.
     assert imap.poll_all(ingest=ingest) == []
     assert not imap.backoff.ready(broken.pk, __import__("time").monotonic())
-    imap.backoff._state.clear()
+    imap.backoff.reset()
 
 
 def test_tls_against_plain_port_is_a_tls_error(imap_account):
@@ -414,7 +414,7 @@ def test_poller_loop_fetches_on_idle_without_waiting_for_the_interval(imap_accou
     helper.start()
     watchdog = threading.Timer(20, stop.set)
     watchdog.start()
-    imap.backoff._state.clear()
+    imap.backoff.reset()
     try:
         imap.mail_poller_loop(stop, tick=0.1, ingest=ingest, idle=True)
     finally:
@@ -470,6 +470,7 @@ def test_idle_watcher_follows_settings_changes(imap_account, monkeypatch):
     waker = idle.Waker()
     monkeypatch.setattr(waker, "wake", wakes.append)
     supervisor = idle.IdleSupervisor(waker)
+    imap.backoff.reset()
     try:
         supervisor.sync()
         assert _wait_for(lambda: len(wakes) == 1, 10)  # connected and idling
@@ -521,3 +522,18 @@ def test_oversized_mail_is_fetched_only_up_to_the_cap(imap_account, settings):
     assert ingest.uids == [1, 2]
     assert len(ingest.calls[0][1]) == 2001  # ingest sees it is over the cap and keeps the head
     assert ingest.calls[1][1].endswith(b"Message body number 2.\r\n")
+
+
+def test_no_idle_connection_for_a_failing_mailbox(imap_account, dovecot):
+    from loopdesk.channels.email import idle
+
+    broken = make_mailbox(imap_account, imap_port=dovecot.closed_port)
+    imap.backoff.reset()
+    imap.poll_all(ingest=FakeIngest())
+    supervisor = idle.IdleSupervisor(idle.Waker())
+    try:
+        supervisor.sync()
+        assert broken.pk not in supervisor.watchers
+    finally:
+        supervisor.stop_all(join=5)
+        imap.backoff.reset()
