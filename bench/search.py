@@ -87,7 +87,7 @@ def _ensure_articles(target: int, rng: random.Random) -> int:
             batch = []
             for _ in range(min(500, target - n)):
                 sample = ARTICLES[n % len(ARTICLES)]
-                zh = n % 2 == 0
+                zh = (n // len(ARTICLES)) % 2 == 0  # every topic in both languages
                 model, city, days = rng.choice(MODELS), rng.choice(CITIES), rng.randint(2, 30)
                 title = f"{sample.zh_title if zh else sample.en_title}（{model}）"
                 body = (sample.zh_body if zh else sample.en_body) + (

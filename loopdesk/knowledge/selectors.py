@@ -25,6 +25,7 @@ from .models import Article, ArticleRevision, ArticleStatus, Category, SearchGap
 ARTICLE_KINDS = (DocumentKind.ARTICLE.value,)
 SUBJECT_KINDS = (DocumentKind.TICKET.value,)
 MAX_REASONS = 6  # matched words shown per similar ticket
+SIMILAR_TERMS = 8
 CANDIDATES = 500  # ranked ids fetched from the index before the visibility filter
 
 
@@ -320,9 +321,12 @@ def similar_solved_tickets(*, user, ticket, limit: int = 5) -> list[SimilarTicke
         .first()
     )
     text = f"{ticket.subject}\n{(first or '')[:200]}"
-    labels = query_term_labels(text, search_mode=True)
+    # The subject's words first, then the message's, at most 8: each word costs one
+    # pass over the tickets that contain it.
+    labels = dict(list(query_term_labels(text, search_mode=True).items())[:SIMILAR_TERMS])
     if not labels:
         return []
+    text = " ".join(labels.values())
     # Subjects only: they say what a ticket is about in a few words, and there is one
     # per ticket (messages are six times as many documents to rank for common words).
     ids = search_group_ids(text, kinds=SUBJECT_KINDS, limit=200, public_only=True, match="any")

@@ -62,7 +62,7 @@ def search_group_ids(
         return []
     logger.debug("search retried with typo variants terms=%d", len(terms))
     return backends.group_ids(
-        alternatives=backends.known_alternatives(expanded),
+        alternatives=backends.known_alternatives(expanded, kinds),
         kinds=kinds,
         public_only=public_only,
         limit=limit,

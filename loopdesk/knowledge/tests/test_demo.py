@@ -19,4 +19,5 @@ def test_demo_articles_are_published_searchable_and_loaded_once():
     ensure_knowledge(cast)
     assert Article.objects.filter(status="published").count() == len(DEMO_TOPICS) * 2 + 1
     assert Article.objects.filter(visibility="internal").count() == 1
-    assert suggest_articles("发票", language="zh-hans")[0].title == "如何开具发票"
+    titles = [s.title for s in suggest_articles("发票", language="zh-hans")]
+    assert "如何开具发票" in titles[:2] and "增值税专用发票开具说明" in titles[:2]
