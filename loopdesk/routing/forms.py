@@ -33,7 +33,9 @@ class SkillLevelForm(forms.Form):
 
 
 class TeamRoutingForm(forms.Form):
-    strategy = forms.ChoiceField(label=_("Assignment strategy"), choices=Strategy.choices)
+    strategy = forms.ChoiceField(
+        label=_("Assignment strategy"), choices=Strategy.choices, widget=forms.RadioSelect
+    )
     require_all_skills = forms.BooleanField(
         label=_("Skills-based: wait for an agent with every required skill"),
         required=False,

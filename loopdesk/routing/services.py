@@ -154,15 +154,14 @@ def _decision_changes(strategy: str, requirements, ranked: list[Scored], why: di
     excluded: dict[str, int] = {}
     for row in others:
         excluded[row.excluded] = excluded.get(row.excluded, 0) + 1
-    changes = {
-        "routing_strategy": [None, strategy],
-        "routing_candidates": [None, [r.as_dict() for r in shown]],
-        "routing_why": [None, why],
-    }
+    # Read in this order: how, what the ticket needs, who was ranked, who was out, why.
+    changes: dict = {"routing_strategy": [None, strategy]}
     if requirements:
         changes["routing_requirements"] = [None, [[r.skill, r.min_level] for r in requirements]]
+    changes["routing_candidates"] = [None, [r.as_dict() for r in shown]]
     if excluded:
         changes["routing_excluded"] = [None, excluded]
+    changes["routing_why"] = [None, why]
     return changes
 
 

@@ -18,6 +18,8 @@ def workspace_header(context) -> dict:
     user = request.user
     path = request.path
     section = "customers" if path.startswith("/customers/") else "tickets"
+    if path.startswith("/routing/"):
+        section = "routing"
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
