@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import NotFound
 from loopdesk.core.search import DocumentKind, SearchDocument, search_group_ids
@@ -81,14 +82,14 @@ def article_for_staff(*, user, article_id: int) -> Article:
     try:
         return articles_for_staff(user).select_related("category", "section").get(pk=article_id)
     except (Article.DoesNotExist, ValueError, OverflowError, TypeError) as exc:
-        raise NotFound("Article not found.") from exc
+        raise NotFound(_("Article not found.")) from exc
 
 
 def public_article(*, article_id: int) -> Article:
     try:
         return published_public().select_related("category", "section").get(pk=article_id)
     except (Article.DoesNotExist, ValueError, OverflowError, TypeError) as exc:
-        raise NotFound("Article not found.") from exc
+        raise NotFound(_("Article not found.")) from exc
 
 
 def translations(article: Article) -> list[Article]:
