@@ -127,6 +127,15 @@ def team_candidates(
     ]
 
 
+def team_has_free_agent(*, team_id: int, now: datetime) -> bool:
+    """Whether any member could take a ticket now (online, on shift, below capacity),
+    skills aside: the sweep skips a team where nobody could, without locking anything."""
+    return any(
+        c.unavailable is None and c.open_count < c.capacity
+        for c in team_candidates(team_id=team_id, now=now)
+    )
+
+
 def _category_chain(category_id: int | None) -> list[int]:
     chain: list[int] = []
     while category_id is not None and category_id not in chain and len(chain) < 20:

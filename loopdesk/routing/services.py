@@ -178,6 +178,8 @@ def route_waiting(*, team_ids: list[int], limit: int = SWEEP_BATCH) -> int:
         settings = selectors.team_strategy(team_id)
         if settings.strategy == Strategy.MANUAL:
             continue
+        if not selectors.team_has_free_agent(team_id=team_id, now=timezone.now()):
+            continue  # everyone is offline, off shift or full: no ticket could be assigned
         for ticket_id in selectors.waiting_ticket_ids(team_id=team_id, limit=limit):
             try:
                 decision = _route(

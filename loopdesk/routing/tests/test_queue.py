@@ -160,3 +160,12 @@ def test_history_shows_candidates_scores_and_why_in_both_languages(
         (row,) = event_rows([event], [])
         texts = {c.label: c.new for c in row.changes}
     assert "策略" in texts and "最少未结工单" in texts["策略"]
+
+
+def test_sweep_skips_a_team_where_nobody_is_free(team_a, make_agent, set_strategy, commit):
+    make_agent(capacity=0)
+    set_strategy(team_a, Strategy.SKILLS)
+    commit(factories.make_ticket, team=team_a)
+    before = TicketEvent.objects.count()
+    assert routing_sweep() == 0
+    assert TicketEvent.objects.count() == before
