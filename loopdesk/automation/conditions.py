@@ -67,6 +67,8 @@ class Facts:
     def message_text(self) -> str:
         """The messages of the events reacted to; else the latest customer message."""
         ids = [e.message_id for e in self.events if e.message_id]
+        if ids and all("message" in e._state.fields_cache for e in self.events if e.message_id):
+            return "\n".join(e.message.body_text for e in self.events if e.message_id)
         if ids:
             texts = (
                 Message.objects.filter(pk__in=ids)

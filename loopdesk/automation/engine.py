@@ -315,8 +315,10 @@ def run_triggers(change: TicketChange, *, now: datetime | None = None) -> list[R
         return []
     now = now or timezone.now()
     event_rows = list(
-        TicketEvent.objects.filter(pk__in=change.event_ids).only(
-            "pk", "type", "changes", "message_id", "cause_kind", "cause_ref"
+        TicketEvent.objects.filter(pk__in=change.event_ids)
+        .select_related("message")  # the message text comes with its event: one query
+        .only(
+            "pk", "type", "changes", "message_id", "cause_kind", "cause_ref", "message__body_text"
         )
     )
     facts = Facts(ticket=ticket, now=now, events=event_rows)
