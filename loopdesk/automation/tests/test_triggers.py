@@ -199,3 +199,66 @@ def test_failed_action_changes_nothing_and_is_logged(admin, commit):
     assert ticket.priority == 3 and ticket.assignee_id is None
     execution = RuleExecution.objects.get(ticket=ticket)
     assert execution.outcome == "failed" and "not a member" in execution.error
+
+
+def _fire(kind, ticket, admin, commit):
+    from loopdesk.tickets import events
+    from loopdesk.tickets.models import TicketEventType
+
+    with commit():
+        if kind == "updated":
+            ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"type": "incident"})
+        elif kind == "field_changed":
+            ticket_update(ticket=ticket, actor=Actor.person(admin), changes={"priority": 2})
+        elif kind == "customer_replied":
+            message_add(
+                ticket=ticket,
+                actor=Actor.channel("email", contact=ticket.contact),
+                kind="reply",
+                body_text="more",
+                author_contact=ticket.contact,
+            )
+        elif kind == "agent_replied":
+            message_add(
+                ticket=ticket,
+                actor=Actor.person(admin),
+                kind="reply",
+                body_text="ok",
+                author_user=admin,
+            )
+        else:  # the SLA scheduler's events, dispatched like any other
+            type_ = (
+                TicketEventType.SLA_WARNING
+                if kind == "sla_warning"
+                else TicketEventType.SLA_BREACHED
+            )
+            events.record(
+                ticket=ticket,
+                type=type_,
+                actor=Actor.rule("SLA policy: Standard"),
+                changes={"metric": [None, "first_response"]},
+            )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["updated", "field_changed", "customer_replied", "agent_replied", "sla_warning", "sla_breach"],
+)
+def test_each_event_kind_fires_only_its_triggers(admin, commit, kind):
+    conditions = (
+        [{"field": "priority", "op": "changed_to", "value": 2}] if kind == "field_changed" else []
+    )
+    trigger(
+        admin,
+        f"on {kind}",
+        events=[kind],
+        all=conditions,
+        actions=[{"type": "add_tags", "tags": [kind]}],
+    )
+    other = "agent_replied" if kind == "customer_replied" else "customer_replied"
+    trigger(admin, f"on {other}", events=[other], actions=[{"type": "add_tags", "tags": ["wrong"]}])
+    with commit():
+        ticket = factories.make_ticket()
+    ticket.tags.clear()  # the ticket's own creation is not under test
+    _fire(kind, ticket, admin, commit)
+    assert list(ticket.tags.values_list("name", flat=True)) == [kind]
