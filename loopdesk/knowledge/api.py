@@ -29,7 +29,7 @@ from .schemas import (
     StatusName,
 )
 
-router = Router(tags=["knowledge base"])
+router = Router(tags=["knowledge"])
 KB_READ = ApiKeyAuth(ApiScope.KB_READ)
 KB_WRITE = ApiKeyAuth(ApiScope.KB_WRITE)
 

@@ -44,6 +44,7 @@ def test_every_operation_has_an_explicit_id_tag_and_security(client):
                 ["routing"],
                 ["satisfaction"],
                 ["automation"],
+                ["knowledge"],
             )
             assert operation["security"] == [{"ApiKeyAuth": []}]
     assert len(ids) == len(set(ids))
