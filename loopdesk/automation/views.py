@@ -47,12 +47,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def rules(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
+    labels = dict(EventKind.choices)
     rows = list(selectors.rules_for(request.user))
-    return render(
-        request,
-        "automation/rules.html",
-        {"rules": rows, "kinds": dict(RuleKind.choices), "event_labels": dict(EventKind.choices)},
-    )
+    for rule in rows:
+        rule.event_labels = [str(labels.get(e, e)) for e in rule.events]
+    return render(request, "automation/rules.html", {"rules": rows})
 
 
 def _rule_or_404(rule_id: int) -> Rule:
