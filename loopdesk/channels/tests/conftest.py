@@ -50,6 +50,7 @@ class Dovecot:
     port: int
     users_file: Path
     closed_port: int = 0
+    log_file: Path | None = None
     created: list[str] = field(default_factory=list)
 
     def add_user(self, password: str = "s3cret-Pa55") -> tuple[str, str]:  # noqa: S107
@@ -103,6 +104,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 mailbox_idle_check_interval = 1 secs
+imap_id_log = *
 mail_location = maildir:~/Maildir
 first_valid_uid = 100
 passdb {{
@@ -147,7 +149,13 @@ service anvil {{
         err = proc.stderr.read().decode() if proc.stderr else ""
         log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
         pytest.fail(f"{exc}\n{err}\n{log}")
-    yield Dovecot(host="127.0.0.1", port=port, users_file=users, closed_port=free_port())
+    yield Dovecot(
+        host="127.0.0.1",
+        port=port,
+        users_file=users,
+        closed_port=free_port(),
+        log_file=base / "dovecot.log",
+    )
     proc.terminate()
     try:
         proc.wait(10)

@@ -537,3 +537,20 @@ def test_no_idle_connection_for_a_failing_mailbox(imap_account, dovecot):
     finally:
         supervisor.stop_all(join=5)
         imap.backoff.reset()
+
+
+def test_client_id_is_sent_after_login(imap_account, dovecot):
+    """163/126 refuse SELECT until the client sends IMAP ID; Dovecot logs what it got."""
+    mailbox = make_mailbox(imap_account)
+    client = imap.imap_open(mailbox)
+    try:
+        assert "ID" in client.capabilities
+    finally:
+        client.logout()
+    assert _wait_for(
+        lambda: any(
+            "Loopdesk" in line and imap_account.user in line
+            for line in dovecot.log_file.read_text(errors="replace").splitlines()
+        ),
+        5,
+    )
