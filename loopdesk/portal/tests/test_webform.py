@@ -204,6 +204,10 @@ def test_embedded_form_frame_headers_and_cookieless_post(settings):
     assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://shop.example.com"
     assert "X-Frame-Options" not in page
     assert "您的邮箱" in page.content.decode()
+    settings.LOOPDESK_PORTAL_FRAME_ANCESTORS = ["https://ok.example", "x; script-src *", "'none'"]
+    page = client.get("/portal/embed/")
+    assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://ok.example"
+    settings.LOOPDESK_PORTAL_FRAME_ANCESTORS = ["https://shop.example.com"]
 
     # Third-party iframes get no cookies: no CSRF cookie, the signed token is enough.
     cookieless = Client(enforce_csrf_checks=True)

@@ -3,6 +3,7 @@
 and an Origin check replace the CSRF cookie; frame-ancestors says who may frame it)."""
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -62,8 +63,23 @@ def _custom_rows(ticket_type: str, data=None, errors: dict | None = None) -> lis
     return rows
 
 
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?$")
+
+
+def frame_ancestors() -> list[str]:
+    """The configured sites that may frame the form; anything that is not an origin
+    (a path, a quote, a ';' that would end the directive) is dropped with a warning."""
+    valid = []
+    for origin in conf.get("LOOPDESK_PORTAL_FRAME_ANCESTORS"):
+        if ORIGIN_RE.match(origin):
+            valid.append(origin)
+        else:
+            logger.warning("LOOPDESK_PORTAL_FRAME_ANCESTORS: ignoring %r (not an origin)", origin)
+    return valid
+
+
 def _frame_headers(response: HttpResponse) -> HttpResponse:
-    ancestors = conf.get("LOOPDESK_PORTAL_FRAME_ANCESTORS")
+    ancestors = frame_ancestors()
     response["Content-Security-Policy"] = "frame-ancestors " + " ".join(["'self'", *ancestors])
     if not ancestors:
         response["X-Frame-Options"] = "SAMEORIGIN"
