@@ -124,3 +124,6 @@ class InboundFilterForm(forms.Form):
     result = forms.ChoiceField(
         choices=[("", _("Any result")), *InboundResult.choices], required=False
     )
+    mailbox = forms.ModelChoiceField(
+        queryset=Mailbox.objects.order_by("name"), required=False, empty_label=_("Any mailbox")
+    )

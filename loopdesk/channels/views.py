@@ -10,6 +10,7 @@ import email.policy
 import functools
 from concurrent.futures import ThreadPoolExecutor
 from email.header import decode_header, make_header
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -145,15 +146,18 @@ def mailbox_check(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @admin_required
 def inbound_list(request: HttpRequest) -> HttpResponse:
     form = InboundFilterForm(request.GET or None)
-    show, result = "quarantined", ""
+    show, result, mailbox = "quarantined", "", None
     if form.is_valid():
         show = form.cleaned_data["show"] or "quarantined"
         result = form.cleaned_data["result"] or ""
+        mailbox = form.cleaned_data["mailbox"]
     qs = InboundEmail.objects.select_related("mailbox", "ticket")
     if show == "quarantined":
         qs = qs.filter(status=InboundStatus.QUARANTINED)
     if result:
         qs = qs.filter(result=result)
+    if mailbox is not None:
+        qs = qs.filter(mailbox=mailbox)
     after = request.GET.get("after") or None
     try:
         page = keyset_page(
@@ -161,7 +165,7 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
         )
     except ValidationFailed as exc:
         raise Http404(exc.message) from None
-    query = {"show": show, "result": result}
+    query = urlencode({"show": show, "result": result, "mailbox": mailbox.pk if mailbox else ""})
     return render(
         request,
         "channels/inbound_list.html",
@@ -171,7 +175,6 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
             "next_cursor": page.next_cursor,
             "is_first_page": not after,
             "show": show,
-            "result": result,
             "query": query,
         },
     )

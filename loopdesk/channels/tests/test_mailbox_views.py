@@ -282,6 +282,12 @@ def test_quarantine_list_filters_and_paginates(admin_client, mailbox, monkeypatc
     everything = admin_client.get(url, {"show": "all"})
     assert processed.pk in [r.pk for r in everything.context["rows"]]
     assert admin_client.get(url, {"after": "garbage!!"}).status_code == 404
+    other = Mailbox.objects.create(name="Other", address="other@example.com")
+    elsewhere = make_inbound(other)
+    only_other = admin_client.get(url, {"show": "all", "mailbox": str(other.pk)})
+    assert [r.pk for r in only_other.context["rows"]] == [elsewhere.pk]
+    paged = admin_client.get(url, {"mailbox": str(mailbox.pk)})
+    assert f"mailbox={mailbox.pk}" in paged.content.decode()  # kept in the next-page link
 
 
 def test_detail_shows_escaped_preview_and_headers(admin_client, mailbox):
