@@ -1,10 +1,13 @@
 """Reads for routing: a team's candidates, a ticket's skill requirements, waiting tickets."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from loopdesk.accounts.models import Role, Team, User
 from loopdesk.customers.models import Contact
@@ -65,6 +68,64 @@ def _shift_specs(calendar_ids: Iterable[int], now: datetime) -> dict[int, Calend
     return specs
 
 
+_MEMBER_COLUMNS = (
+    "pk",
+    "display_name",
+    "email",
+    "routing_profile__status",
+    "routing_profile__capacity",
+    "routing_profile__calendar_id",
+    "routing_profile__last_assigned_at",
+    "open_count",
+)
+# A team id no row has, used to compile the members query once per process.
+_SENTINEL_TEAM = -731_920_417
+_compiled_members: dict[str, tuple[str, tuple, list[int]]] = {}
+
+
+def _members_queryset(team_id: int):
+    open_count = (
+        Ticket.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
+        .values("assignee")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        User.objects.filter(teams=team_id, is_active=True, role__in=ROUTABLE_ROLES)
+        .annotate(open_count=Subquery(open_count))
+        .order_by("pk")
+        .values_list(*_MEMBER_COLUMNS)
+    )
+
+
+def _members_with_availability(team_id: int) -> list[tuple]:
+    """The team's active members with their availability and open ticket count, one row
+    each. The ORM compiles this query once per process (with a sentinel team id): building
+    it cost more than running it, and routing runs it on every decision."""
+    key = connection.alias
+    compiled = _compiled_members.get(key)
+    if compiled is None:
+        sql, params = _members_queryset(_SENTINEL_TEAM).query.sql_with_params()
+        positions = [i for i, value in enumerate(params) if value == _SENTINEL_TEAM]
+        compiled = (sql, tuple(params), positions)
+        _compiled_members[key] = compiled
+    sql, params, positions = compiled
+    bound = list(params)
+    for index in positions:
+        bound[index] = team_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        rows = cursor.fetchall()
+    result = []
+    for pk, name, email, status, capacity, calendar_id, last, open_count in rows:
+        if isinstance(last, str):  # SQLite without a declared-type converter
+            last = parse_datetime(last)
+        if last is not None and timezone.is_naive(last):
+            last = last.replace(tzinfo=UTC)  # stored in UTC (USE_TZ)
+        result.append((pk, name, email, status, capacity, calendar_id, last, open_count))
+    return result
+
+
 def team_candidates(
     *, team_id: int, now: datetime, skill_ids: Iterable[int] = ()
 ) -> list[Candidate]:
@@ -72,27 +133,7 @@ def team_candidates(
     members are marked unavailable. Two queries whatever the team's size (members with
     their availability and open counts; skill levels), both joined through the team instead
     of carrying hundreds of ids, and no model instances: a 200-agent team stays cheap."""
-    open_count = (
-        Ticket.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
-        .values("assignee")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    members = list(
-        User.objects.filter(teams=team_id, is_active=True, role__in=ROUTABLE_ROLES)
-        .annotate(open_count=Subquery(open_count))
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "display_name",
-            "email",
-            "routing_profile__status",
-            "routing_profile__capacity",
-            "routing_profile__calendar_id",
-            "routing_profile__last_assigned_at",
-            "open_count",
-        )
-    )
+    members = _members_with_availability(team_id)
     specs = _shift_specs(
         {row[5] for row in members if row[3] == AgentStatus.ONLINE and row[5]}, now
     )

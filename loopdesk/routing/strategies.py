@@ -190,18 +190,21 @@ def skills(
     """Best skill match, then the lower share of capacity in use, then longest since last
     assigned. With `strict`, an agent must meet every requirement; otherwise a partial
     match can win when nobody meets all (a full match always ranks first)."""
-    wanted = [(r.skill_id, r.skill, r.min_level) for r in requirements]
-    count = len(wanted)
+    wanted_ids = [r.skill_id for r in requirements]
+    wanted_names = [r.skill for r in requirements]
+    wanted_lows = [r.min_level for r in requirements]
+    count = len(requirements)
     rows = []
     for c in candidates:  # the same arithmetic as skill_score(), inlined: 200 agents a call
         levels = c.skills
-        matches = tuple(SkillMatch(name, levels.get(sid, 0), low) for sid, name, low in wanted)
+        got = [levels.get(sid, 0) for sid in wanted_ids]
         met = 0
         points = 0
-        for match in matches:
-            if match.level >= match.min_level:
+        for level, low in zip(got, wanted_lows, strict=True):
+            if level >= low:
                 met += 1
-                points += match.level
+                points += level
+        matches = tuple(map(SkillMatch, wanted_names, got, wanted_lows))
         full = met == count
         score = 100 * points / MAX_LEVEL / count if count else 100.0
         excluded = _exclusion(c)
