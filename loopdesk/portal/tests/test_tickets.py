@@ -20,6 +20,7 @@ def test_list_shows_own_tickets_only(customer, colleague, stranger, customer_cli
     theirs = factories.make_ticket(contact=colleague, subject="Colleague's")
     strangers = factories.make_ticket(contact=stranger, subject="Stranger's")
     body = customer_client.get("/portal/").content.decode()
+    assert 'action="/help/en/search/"' in body  # the help centre, in the page's language
     assert mine.subject in body
     assert theirs.subject not in body and strangers.subject not in body
 
