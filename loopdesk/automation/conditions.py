@@ -47,6 +47,8 @@ class Facts:
 
     @cached_property
     def tags(self) -> list[str]:
+        if "tags" in getattr(self.ticket, "_prefetched_objects_cache", {}):
+            return sorted(t.name for t in self.ticket.tags.all())  # dry run: prefetched
         return sorted(self.ticket.tags.values_list("name", flat=True))
 
     @cached_property

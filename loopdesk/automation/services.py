@@ -194,7 +194,10 @@ def rule_dry_run(
     result = DryRunResult()
     tickets = (
         Ticket.objects.visible_to(user)
-        .select_related("status", "contact__organization", "team", "organization", "assignee")
+        .select_related(
+            "status", "contact__organization", "team", "organization", "assignee", "sla"
+        )
+        .prefetch_related("tags")
         .order_by("-updated_at", "-pk")[:limit]
     )
     for ticket in tickets:
