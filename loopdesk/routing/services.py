@@ -79,14 +79,18 @@ def _route(
         # Locked without a join: PostgreSQL re-checks a FOR UPDATE join against the row a
         # concurrent writer committed, and a ticket whose status changed meanwhile (new ->
         # open on assignment) would then vanish from `ticket_lock()`'s status join.
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        ticket = (
+            Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+            if selectors.valid_id(ticket_id)
+            else None
+        )
         if ticket is None:
             raise NotFound(_("Ticket not found."))
         moving = team_id is not None and team_id != ticket.team_id
         target = team_id if team_id is not None else ticket.team_id
         if target is None:
             return RoutingDecision(None, Strategy.MANUAL, reason=_("The ticket has no team."))
-        team = Team.objects.filter(pk=target).first()
+        team = Team.objects.filter(pk=target).first() if selectors.valid_id(target) else None
         if team is None:
             raise NotFound(_("Team not found."))
         settings = selectors.team_strategy(team.pk)

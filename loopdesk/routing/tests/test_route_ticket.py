@@ -140,3 +140,18 @@ def test_round_robin_takes_turns(team_a, make_agent, set_strategy):
     order = [route_ticket(ticket_id=_ticket(team_a).pk).assignee_id for _ in range(4)]
 
     assert order == [second.pk, first.pk, second.pk, first.pk]
+
+
+@pytest.mark.parametrize("team_id", [987654, 2**70])
+def test_unknown_team_is_not_found_and_changes_nothing(team_a, team_id):
+    from loopdesk.core.exceptions import NotFound
+
+    ticket = _ticket(team_a)
+    before = TicketEvent.objects.count()
+    with pytest.raises(NotFound):
+        route_ticket(ticket_id=ticket.pk, team_id=team_id)
+    for missing in (10**9, 2**70):
+        with pytest.raises(NotFound):
+            route_ticket(ticket_id=missing)
+    ticket.refresh_from_db()
+    assert ticket.team_id == team_a.pk and TicketEvent.objects.count() == before
