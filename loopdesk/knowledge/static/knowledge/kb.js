@@ -2,6 +2,8 @@
    Event delegation, so it keeps working after htmx swaps the results. */
 (function () {
   "use strict";
+  if (window.loopdeskKbPanel) { return; }  // loaded once, even if the panel is swapped again
+  window.loopdeskKbPanel = true;
   function insertIntoReply(text) {
     var box = document.getElementById("reply-body");
     if (!box) { return; }
