@@ -100,8 +100,11 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-64000;"
-                    "PRAGMA mmap_size=268435456;"
+                    # Reads go through the 1 GiB memory map (the OS page cache, shared by
+                    # all workers); a 64 MiB private page cache per connection only grew
+                    # each web worker's heap by ~60 MiB after a few searches.
+                    "PRAGMA cache_size=-8000;"
+                    "PRAGMA mmap_size=1073741824;"
                     "PRAGMA temp_store=MEMORY;"
                 ),
             },
