@@ -51,6 +51,8 @@ class Dovecot:
     users_file: Path
     closed_port: int = 0
     log_file: Path | None = None
+    ssl_port: int = 0  # implicit TLS (imaps); the plain port offers STARTTLS
+    ca_file: Path | None = None  # the test CA that signed the server's certificate
     created: list[str] = field(default_factory=list)
 
     def add_user(self, password: str = "s3cret-Pa55") -> tuple[str, str]:  # noqa: S107
@@ -60,6 +62,67 @@ class Dovecot:
                 self.created.append(user)
                 return user, pw
         raise RuntimeError("the Dovecot user pool is used up: raise POOL_SIZE")
+
+
+@dataclass
+class Tls:
+    ca: Path
+    cert: Path
+    key: Path
+
+
+def make_tls(base: Path) -> Tls:
+    """A test CA and a server certificate for 127.0.0.1/localhost signed by it."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loopdesk test CA")])
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    tls = Tls(ca=base / "ca.pem", cert=base / "server.pem", key=base / "server.key")
+    tls.ca.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    tls.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tls.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return tls
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +152,8 @@ def dovecot():
     users = base / "users"
     users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in POOL), encoding="utf-8")
     users.chmod(0o644)
-    port = free_port()
+    port, ssl_port = free_port(), free_port()
+    tls = make_tls(base)
     conf = base / "dovecot.conf"
     conf.write_text(
         f"""
@@ -99,7 +163,9 @@ base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
 info_log_path = {base}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{tls.cert}
+ssl_key = <{tls.key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -126,7 +192,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 service anvil {{
@@ -155,6 +222,8 @@ service anvil {{
         users_file=users,
         closed_port=free_port(),
         log_file=base / "dovecot.log",
+        ssl_port=ssl_port,
+        ca_file=tls.ca,
     )
     proc.terminate()
     try:

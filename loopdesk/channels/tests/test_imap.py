@@ -554,3 +554,25 @@ def test_client_id_is_sent_after_login(imap_account, dovecot):
         ),
         5,
     )
+
+
+# --- TLS ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("security", [Security.SSL, Security.STARTTLS])
+def test_tls_connections_verify_the_certificate(imap_account, dovecot, monkeypatch, security):
+    port = dovecot.ssl_port if security == Security.SSL else dovecot.port
+    mailbox = make_mailbox(imap_account, imap_security=security, imap_port=port)
+    # Unknown CA: refused with a clear reason.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file.parent / "missing.pem"))
+    check = transport.test_imap(mailbox, timeout=5)
+    assert not check.ok
+    assert "certificate is not valid" in check.message
+    # Trusted CA (as a real provider's would be): connects, and the poller works over TLS.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file))
+    check = transport.test_imap(mailbox, timeout=5)
+    assert check.ok, check.message
+    imap_account.append(make_mail(1))
+    ingest = FakeIngest()
+    assert imap.poll_mailbox(mailbox, ingest=ingest).error == ""
+    assert ingest.uids == [1]

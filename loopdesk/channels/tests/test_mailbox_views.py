@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from loopdesk.channels.models import (
     InboundEmail,
@@ -366,7 +367,10 @@ def test_check_connection_answers_in_the_users_language(admin, admin_client, dov
         smtp_user="",
         smtp_password="",
     )
-    response = admin_client.post(reverse("channels:mailbox_check_new"), data)
+    try:
+        response = admin_client.post(reverse("channels:mailbox_check_new"), data)
+    finally:
+        translation.deactivate()  # the user's language stays active in this thread
     page = response.content.decode()
     assert "拒绝了连接" in page  # refused the connection
     assert "未设置 SMTP 服务器" in page
