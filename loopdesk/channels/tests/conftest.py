@@ -136,7 +136,12 @@ def _fresh_imap_backoff():
 
 
 @pytest.fixture(scope="session")
-def dovecot():
+def test_tls(tmp_path_factory) -> Tls:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def dovecot(test_tls):
     if not os.path.exists(DOVECOT) and os.geteuid() == 0:
         script = Path(__file__).resolve().parents[3] / "scripts" / "ensure-dovecot.sh"
         subprocess.run([str(script)], check=False)  # noqa: S603 — our own script
@@ -153,7 +158,7 @@ def dovecot():
     users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in POOL), encoding="utf-8")
     users.chmod(0o644)
     port, ssl_port = free_port(), free_port()
-    tls = make_tls(base)
+    tls = test_tls
     conf = base / "dovecot.conf"
     conf.write_text(
         f"""
@@ -283,7 +288,7 @@ class _Collector:
         return "250 OK"
 
 
-def _start_smtp(auth: tuple[str, str] | None):
+def _start_smtp(auth: tuple[str, str] | None, *, tls: Tls | None = None, implicit: bool = False):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -305,6 +310,15 @@ def _start_smtp(auth: tuple[str, str] | None):
             return AuthResult(success=ok, handled=False)
 
         kwargs = {"authenticator": authenticator, "auth_require_tls": False, "auth_required": True}
+    if tls is not None:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(tls.cert), str(tls.key))
+        if implicit:
+            kwargs["ssl_context"] = context
+        else:
+            kwargs["tls_context"] = context
     controller = Controller(_Collector(state), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return controller, state
@@ -320,5 +334,21 @@ def smtp_server():
 @pytest.fixture
 def smtp_auth_server():
     controller, state = _start_smtp(("mailer@example.com", "smtp-Pa55-word"))
+    yield state
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_tls_server(test_tls):
+    """STARTTLS and AUTH, certificate from the test CA."""
+    controller, state = _start_smtp(("mailer@example.com", "smtp-Pa55-word"), tls=test_tls)
+    yield state
+    controller.stop()
+
+
+@pytest.fixture
+def smtps_server(test_tls):
+    """Implicit TLS (port 465 style), certificate from the test CA."""
+    controller, state = _start_smtp(None, tls=test_tls, implicit=True)
     yield state
     controller.stop()

@@ -173,3 +173,38 @@ def test_scrub_masks_the_imap_quoted_password():
     mailbox = Mailbox(name="x", address="x@example.com", imap_password=encrypt(password))
     echoed = 'BAD [LOGIN me "pa\\"ss\\\\word-1"]'
     assert "ss" not in transport.scrub(echoed, transport.mailbox_secrets(mailbox)).split("LOGIN")[1]
+
+
+def test_starttls_with_auth_and_implicit_tls(smtp_tls_server, smtps_server, test_tls, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(test_tls.ca))
+    starttls = smtp_mailbox(
+        smtp_tls_server,
+        smtp_security=Security.STARTTLS,
+        smtp_user="mailer@example.com",
+        smtp_password=encrypt(SMTP_PASSWORD),
+    )
+    check = transport.test_smtp(starttls, timeout=5)
+    assert check.ok, check.message
+    EmailMessage(
+        "Hi",
+        "Body",
+        "sales@example.com",
+        ["a@example.org"],
+        connection=transport.smtp_connection(starttls),
+    ).send()
+    assert len(smtp_tls_server.messages) == 1
+
+    implicit = smtp_mailbox(smtps_server, address="ssl@example.com", smtp_security=Security.SSL)
+    EmailMessage(
+        "Hi",
+        "Body",
+        "ssl@example.com",
+        ["b@example.org"],
+        connection=transport.smtp_connection(implicit),
+    ).send()
+    assert len(smtps_server.messages) == 1
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(test_tls.ca.parent / "missing.pem"))
+    check = transport.test_smtp(implicit, timeout=5)
+    assert not check.ok
+    assert "certificate is not valid" in check.message
