@@ -215,3 +215,22 @@ def test_ticket_card_scoped(as_user, other_agent, agent, team_a):
         == 404
     )
     assert not ticket.tags.exists()
+
+
+def test_rule_execution_shows_on_the_ticket_history(as_user, admin, team_a, supervisor):
+    from loopdesk.automation.engine import compile_rule, execute_rule
+    from loopdesk.automation.services import rule_create
+
+    ticket = factories.make_ticket(team=team_a)
+    rule = rule_create(
+        user=admin,
+        name="Hot",
+        kind="trigger",
+        events=["created"],
+        actions=[{"type": "set_field", "field": "priority", "value": 1}, {"type": "escalate"}],
+    )
+    execute_rule(compile_rule(rule), ticket_id=ticket.pk, source="created")
+    html = as_user(admin).get(f"/tickets/{ticket.number}/history/").content.decode()
+    assert "applied a rule" in html and "Rule: Hot" in html
+    assert "priority: 3 → 1" in html and "escalated to supervisors" in html
+    assert str(supervisor) in html  # notified
