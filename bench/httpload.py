@@ -3,18 +3,26 @@
 Starts gunicorn the way `loopdesk serve` does (sync workers, `config.wsgi:application`,
 access log on), DEBUG off, against the bench database, with `bench.settings` (the product's
 settings plus the `/bench/hello.json` ceiling view, see bench/urls.py). Then drives it with
-`wrk` (closed loop: each connection sends its next request when the last one answered,
-HTTP/1.1 keep-alive) at each concurrency, and reports throughput and latency percentiles
-of every workload next to the hello-world ceiling measured in the same run:
+`wrk` (closed loop: each connection sends its next request when the last one answered;
+gunicorn's sync workers close the connection after each response) at each concurrency, and
+reports throughput and latency percentiles of every workload next to the hello-world
+ceiling measured in the same run:
 
-    throughput × hello = workload requests/s ÷ hello requests/s (same concurrency, same run)
+    × hello = workload requests/s ÷ hello requests/s (same concurrency, same run)
+    × hello (CPU) = hello's CPU per request ÷ the workload's
+
+CPU per request: the workers' utime+stime over the cell (from /proc, read after the server
+drained) divided by the requests they answered (access-log lines on gunicorn's stdout); on
+PostgreSQL plus the CPU of the server's own backends (by application_name). It does not
+count time spent waiting for a CPU, so it is the steadier measure on a shared machine.
 
 Each block (one concurrency) starts and ends with the hello view, and the whole set is
 repeated `--repeat` times; the table shows medians over the repeats. Sessions, the CSRF
 cookie and the API key are created by the bench (and the key revoked afterwards); the
 query count of each request is taken in-process once (Django test client, same user).
-RSS of every gunicorn worker is read from /proc/<pid>/status at idle (booted, no request
-yet) and after the load.
+RSS (and RssAnon, RssFile, Pss, private) of every gunicorn worker is read from
+/proc/<pid>/status and smaps_rollup at idle (booted, no request yet), after the warm-up and
+after the load.
 
 Writes: tickets (API create, about requests/s × duration each run) and replies on a rotating
 set of 200 open tickets. Run it on bench data only.
