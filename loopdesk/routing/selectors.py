@@ -110,12 +110,14 @@ def _members_with_availability(team_id: int) -> list[tuple]:
         compiled = (sql, tuple(params), positions)
         _compiled_members[key] = compiled
     sql, params, positions = compiled
-    bound = list(params)
-    for index in positions:
-        bound[index] = team_id
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        rows = cursor.fetchall()
+    if len(positions) != 1:  # the team id is not one parameter: never guess, use the ORM
+        rows = list(_members_queryset(team_id))
+    else:
+        bound = list(params)
+        bound[positions[0]] = team_id
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            rows = cursor.fetchall()
     result = []
     for pk, name, email, status, capacity, calendar_id, last, open_count in rows:
         if isinstance(last, str):  # SQLite without a declared-type converter
