@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from loopdesk.accounts.models import Role
 from loopdesk.sla import config_cache
@@ -53,5 +55,9 @@ def _fresh_caches():
     otherwise leave compiled SLA policies or rate-limit counters of an earlier test."""
     cache.clear()
     config_cache.reset()
+    # A request by a zh-hans user leaves that language active in the thread; every test
+    # starts in the default language, whatever ran before it in this process.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     config_cache.reset()
+    translation.deactivate()
