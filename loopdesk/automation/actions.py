@@ -192,7 +192,15 @@ def apply_actions(
         except ImportError as exc:
             raise ValidationFailed(_("Assignment strategies are not available.")) from exc
         decision = route_ticket(ticket_id=ticket.pk, actor=actor, team_id=the_plan.strategy_team)
-        effects.append(_("routed: %(d)s") % {"d": str(decision)[:200]})
+        outcome = (
+            getattr(decision, "reason", "")
+            or ("waiting" if getattr(decision, "waiting", False) else "")
+            or f"assignee {getattr(decision, 'assignee_id', None)}"
+        )
+        effects.append(
+            _("routed (%(strategy)s): %(outcome)s")
+            % {"strategy": getattr(decision, "strategy", "?"), "outcome": str(outcome)[:150]}
+        )
         ticket = Ticket.objects.select_related("status", "contact", "team", "organization").get(
             pk=ticket.pk
         )
