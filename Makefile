@@ -67,9 +67,12 @@ format: dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## messages: refresh the zh-hans catalogue from code and templates (then translate new msgids)
+## messages: refresh the zh-hans catalogues from code and templates (then translate new msgids)
+# Apps with their own catalogue (loopdesk/<app>/locale); the rest share loopdesk/locale.
+APP_CATALOGUES := channels routing automation knowledge portal
 messages: dev-deps
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'bench/*' -i 'tests/*' -i 'var/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'bench/*' -i 'tests/*' -i 'var/*' $(foreach a,$(APP_CATALOGUES),-i 'loopdesk/$(a)/*')
+	for a in $(APP_CATALOGUES); do (cd loopdesk/$$a && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete -i 'tests/*') || exit 1; done
 	$(PY) manage.py compilemessages -l zh_Hans -i '.venv/*'
 
 bench: dev-deps
