@@ -7,7 +7,11 @@ import pytest
 from loopdesk.accounts.models import Role
 from loopdesk.channels.email import imap
 from loopdesk.channels.models import InboundEmail, Mailbox
-from loopdesk.channels.tests.conftest import dovecot, imap_account  # noqa: F401 — fixtures
+from loopdesk.channels.tests.conftest import (  # noqa: F401 — fixtures
+    dovecot,
+    imap_account,
+    tls_material,
+)
 from loopdesk.core.crypto import decrypt
 from loopdesk.tickets.tests import factories
 

@@ -136,12 +136,12 @@ def _fresh_imap_backoff():
 
 
 @pytest.fixture(scope="session")
-def test_tls(tmp_path_factory) -> Tls:
+def tls_material(tmp_path_factory) -> Tls:
     return make_tls(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="session")
-def dovecot(test_tls):
+def dovecot(tls_material):
     if not os.path.exists(DOVECOT) and os.geteuid() == 0:
         script = Path(__file__).resolve().parents[3] / "scripts" / "ensure-dovecot.sh"
         subprocess.run([str(script)], check=False)  # noqa: S603 — our own script
@@ -158,7 +158,7 @@ def dovecot(test_tls):
     users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in POOL), encoding="utf-8")
     users.chmod(0o644)
     port, ssl_port = free_port(), free_port()
-    tls = test_tls
+    tls = tls_material
     conf = base / "dovecot.conf"
     conf.write_text(
         f"""
@@ -339,16 +339,16 @@ def smtp_auth_server():
 
 
 @pytest.fixture
-def smtp_tls_server(test_tls):
+def smtp_tls_server(tls_material):
     """STARTTLS and AUTH, certificate from the test CA."""
-    controller, state = _start_smtp(("mailer@example.com", "smtp-Pa55-word"), tls=test_tls)
+    controller, state = _start_smtp(("mailer@example.com", "smtp-Pa55-word"), tls=tls_material)
     yield state
     controller.stop()
 
 
 @pytest.fixture
-def smtps_server(test_tls):
+def smtps_server(tls_material):
     """Implicit TLS (port 465 style), certificate from the test CA."""
-    controller, state = _start_smtp(None, tls=test_tls, implicit=True)
+    controller, state = _start_smtp(None, tls=tls_material, implicit=True)
     yield state
     controller.stop()

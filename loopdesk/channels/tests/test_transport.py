@@ -175,8 +175,10 @@ def test_scrub_masks_the_imap_quoted_password():
     assert "ss" not in transport.scrub(echoed, transport.mailbox_secrets(mailbox)).split("LOGIN")[1]
 
 
-def test_starttls_with_auth_and_implicit_tls(smtp_tls_server, smtps_server, test_tls, monkeypatch):
-    monkeypatch.setenv("SSL_CERT_FILE", str(test_tls.ca))
+def test_starttls_with_auth_and_implicit_tls(
+    smtp_tls_server, smtps_server, tls_material, monkeypatch
+):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca))
     starttls = smtp_mailbox(
         smtp_tls_server,
         smtp_security=Security.STARTTLS,
@@ -204,7 +206,7 @@ def test_starttls_with_auth_and_implicit_tls(smtp_tls_server, smtps_server, test
     ).send()
     assert len(smtps_server.messages) == 1
 
-    monkeypatch.setenv("SSL_CERT_FILE", str(test_tls.ca.parent / "missing.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca.parent / "missing.pem"))
     check = transport.test_smtp(implicit, timeout=5)
     assert not check.ok
     assert "certificate is not valid" in check.message
