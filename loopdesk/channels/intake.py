@@ -36,6 +36,7 @@ class SenderIdentity:
     kind: str  # customers.IdentityKind: email, phone, wechat, external
     value: str
     name: str = ""
+    language: str = ""  # for a new contact: "zh-hans" or "en" when the channel can tell
 
 
 @dataclass
@@ -121,7 +122,10 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
         if inbound.sender is None:
             raise ValidationFailed(_("The sender is unknown."), field="sender")
         contact, _created = contact_resolve(
-            kind=inbound.sender.kind, value=inbound.sender.value, name=inbound.sender.name
+            kind=inbound.sender.kind,
+            value=inbound.sender.value,
+            name=inbound.sender.name,
+            language=inbound.sender.language,
         )
     actor = Actor.channel(inbound.channel, contact=contact, user=inbound.created_by)
 

@@ -82,9 +82,12 @@ def _identity_attach(*, contact: Contact, kind: str, value: str) -> ContactIdent
     return identity
 
 
-def contact_resolve(*, kind: str, value: str, name: str = "") -> tuple[Contact, bool]:
-    """The contact owning this identity, created if new. Race-safe: the unique
-    (kind, value) constraint decides, and the loser reads the winner's row."""
+def contact_resolve(
+    *, kind: str, value: str, name: str = "", language: str = ""
+) -> tuple[Contact, bool]:
+    """The contact owning this identity, created if new (with `language` when the channel
+    could tell). Race-safe: the unique (kind, value) constraint decides, and the loser
+    reads the winner's row."""
     value = normalise(kind, value)
     existing = (
         ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value).first()
@@ -98,13 +101,14 @@ def contact_resolve(*, kind: str, value: str, name: str = "") -> tuple[Contact, 
     display = name.strip()[:200] or value.split("@", 1)[0]
     try:
         with transaction.atomic():
-            contact = Contact.objects.create(name=display, organization=organization)
+            contact = Contact.objects.create(
+                name=display,
+                organization=organization,
+                primary_email=value if kind == IdentityKind.EMAIL else "",
+                primary_phone=value if kind == IdentityKind.PHONE else "",
+                **({"language": language} if language in ("zh-hans", "en") else {}),
+            )
             ContactIdentity.objects.create(contact=contact, kind=kind, value=value, is_primary=True)
-            if kind == IdentityKind.EMAIL:
-                contact.primary_email = value
-            elif kind == IdentityKind.PHONE:
-                contact.primary_phone = value
-            contact.save(update_fields=["primary_email", "primary_phone"])
     except IntegrityError:
         identity = ContactIdentity.objects.select_related("contact").get(kind=kind, value=value)
         return identity.contact, False

@@ -11,6 +11,7 @@ Bad mail ends in quarantine with the reason and its raw bytes; infrastructure er
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -187,7 +188,10 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
             text=text,
             html=parsed.html,
             sender=SenderIdentity(
-                kind=IdentityKind.EMAIL, value=parsed.sender.address, name=parsed.sender.name
+                kind=IdentityKind.EMAIL,
+                value=parsed.sender.address,
+                name=parsed.sender.name,
+                language=guess_language(parsed.subject, text),
             ),
             attachments=attachments,
             external_id=parsed.message_id or f"sha256:{inbound.sha256}",
@@ -222,6 +226,17 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail) -> IngestOutcome:
             message=result.message,
             rule=rule if not result.created or rule == ThreadRule.FOLLOW_UP else ThreadRule.NEW,
         )
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def guess_language(subject: str, text: str) -> str:
+    """zh-hans for mail written in Chinese, else en (the two interface languages): the
+    acknowledgement and replies to a new contact then come in a language they read."""
+    sample = f"{subject}\n{text[:2000]}"
+    return "zh-hans" if HAN.search(sample) and not KANA.search(sample) else "en"
 
 
 def _mailbox_addressed(parsed: ParsedEmail, mailboxes: dict[str, Mailbox]) -> Mailbox | None:

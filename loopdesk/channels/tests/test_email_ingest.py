@@ -282,3 +282,21 @@ def test_hostile_html_is_sanitised_and_attachments_are_kept(mailbox):
     ticket = Ticket.objects.get(number=outcome.ticket_number)
     names = list(ticket.attachments.values_list("filename", flat=True))
     assert names == ["发票.pdf"]
+
+
+def test_acknowledgement_comes_in_the_language_the_customer_wrote(mailbox):
+    ingest(build_mail(sender="li@example.cn", msgid="zh@x.cn"), mailbox=mailbox)
+    ingest(
+        build_mail(
+            sender="anna@example.de",
+            name="Anna",
+            subject="Printer broken",
+            body="Hello, it does not print.",
+            msgid="en@x.de",
+        ),
+        mailbox=mailbox,
+    )
+    zh, en = mail.outbox
+    assert "我们已收到" in zh.subject or "已收到" in zh.body
+    assert "We received your request" in en.subject
+    assert Ticket.objects.get(contact__primary_email="anna@example.de").contact.language == "en"
