@@ -20,6 +20,8 @@ def workspace_header(context) -> dict:
     section = "customers" if path.startswith("/customers/") else "tickets"
     if path.startswith("/routing/"):
         section = "routing"
+    if path.startswith("/automation/"):
+        section = "automation"
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
