@@ -11,11 +11,12 @@ from loopdesk.channels.models import InboundSource, Mailbox
 from .setup import DemoCast
 
 ADDRESS = "support@acme-demo.localhost"
+CUSTOMER = "wang.fang@customer-demo.localhost"
 
 
 def _mail(subject: str, body: str, msgid: str, **headers) -> bytes:
     mail = EmailMessage()
-    mail["From"] = formataddr(("王芳", "wang.fang@customer-demo.localhost"))
+    mail["From"] = formataddr(("王芳", CUSTOMER))
     mail["To"] = ADDRESS
     mail["Subject"] = subject
     mail["Message-ID"] = f"<{msgid}>"
