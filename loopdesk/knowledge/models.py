@@ -210,20 +210,3 @@ class SearchGap(BaseModel):
 
     def __str__(self) -> str:
         return self.query
-
-
-class Deflection(BaseModel):
-    """A suggested article a customer opened instead of (or before) filing a request.
-
-    Written by the portal when its suggestion list is followed; counted in reports.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="deflections")
-    source = models.CharField(max_length=30, default="portal")
-
-    class Meta:
-        verbose_name = _("deflection")
-        verbose_name_plural = _("deflections")
-
-    def __str__(self) -> str:
-        return f"{self.article_id}@{self.source}"

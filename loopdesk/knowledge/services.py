@@ -20,7 +20,6 @@ from .models import (
     ArticleStatus,
     ArticleVote,
     Category,
-    Deflection,
     SearchGap,
     Section,
     Visibility,
@@ -432,14 +431,3 @@ def search_gap_record(*, query: str, language: str) -> None:
         SearchGap.objects.filter(query=query, language=language).update(
             count=F("count") + 1, last_seen_at=now
         )
-
-
-def deflection_record(*, article_id: int, source: str = "portal") -> bool:
-    """A customer opened a suggested (public, published) article while filing a request."""
-    article = Article.objects.filter(
-        pk=article_id, status=ArticleStatus.PUBLISHED, visibility=Visibility.PUBLIC
-    ).first()
-    if article is None:
-        return False
-    Deflection.objects.create(article=article, source=source[:30])
-    return True
