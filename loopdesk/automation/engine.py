@@ -123,6 +123,13 @@ def rules_changed() -> None:
     transaction.on_commit(bump)
 
 
+def rules_write_rolled_back() -> None:
+    """After a failed rule write: outside any transaction nothing is pending any more, so
+    this thread may use the shared compiled rules again."""
+    if not transaction.get_connection().in_atomic_block:
+        _local.dirty = False
+
+
 def _load_rules() -> tuple[CompiledRule, ...]:
     status_ids = dict(Status.objects.values_list("key", "pk"))
     compiled = []
