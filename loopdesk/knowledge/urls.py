@@ -16,6 +16,7 @@ urlpatterns = [
     path("kb/", editor.article_list, name="staff_list"),
     path("kb/new/", editor.article_new, name="staff_new"),
     path("kb/gaps/", editor.gaps, name="staff_gaps"),
+    path("kb/preview/", editor.preview, name="staff_preview"),
     path("kb/categories/", editor.categories, name="staff_categories"),
     path("kb/articles/<int:pk>/", editor.article_detail, name="staff_article"),
     path("kb/articles/<int:pk>/edit/", editor.article_edit, name="staff_edit"),

@@ -258,3 +258,18 @@ def test_categories_page_for_editors(help_kb):
     )
     body = client.get("/kb/categories/").content.decode()
     assert "发票 / Invoices" in body
+
+
+def test_markdown_preview_is_sanitised_and_for_writers_only(help_kb, agent, technician):
+    client = Client()
+    client.force_login(agent)
+    response = client.post(
+        "/kb/preview/", {"body_md": "**ok** [x](javascript:alert(1)) <script>alert(1)</script>"}
+    )
+    html = response.content.decode()
+    assert "<strong>ok</strong>" in html
+    assert "<script>" not in html and 'href="javascript' not in html
+    tech = Client()
+    tech.force_login(technician)
+    assert tech.post("/kb/preview/", {"body_md": "x"}).status_code == 404
+    assert Client().post("/kb/preview/", {"body_md": "x"}).status_code == 302

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from loopdesk.core.exceptions import LoopdeskError, NotFound
 
 from .. import permissions, selectors, services
-from ..constants import LANGUAGE_CODES
+from ..constants import LANGUAGE_CODES, MAX_BODY_CHARS
 from ..forms import ArticleForm, CategoryForm, SectionForm, UploadForm
 from ..models import Article, ArticleStatus, Category, Section
+from ..rendering import render_markdown
 
 
 def _staff(request: HttpRequest) -> None:
@@ -371,3 +372,13 @@ def categories(request: HttpRequest) -> HttpResponse:
 def gaps(request: HttpRequest) -> HttpResponse:
     _staff(request)
     return render(request, "knowledge/editor/gaps.html", {"gaps": selectors.search_gaps()})
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The Markdown as the help centre will show it (same renderer and sanitiser)."""
+    if not permissions.can_write(request.user):
+        raise Http404
+    source = request.POST.get("body_md", "")[:MAX_BODY_CHARS]
+    return render(request, "knowledge/editor/_preview.html", {"html": render_markdown(source)})
