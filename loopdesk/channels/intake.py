@@ -157,7 +157,7 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
         raw_ref=inbound.raw_ref,
         channel_meta=inbound.channel_meta,
     )
-    ticket.refresh_from_db()
+    ticket = message.ticket  # the locked, current row message_add wrote through
     return IntakeResult(ticket=ticket, message=message, created=created, duplicate=False)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,7 +157,7 @@ def message_add(
         _store_attachments(locked, message, attachments)
         search.index_message(message)
         dirty = {"updated_at", "message_count"}
-        locked.message_count = F("message_count") + 1
+        locked.message_count += 1  # the row is locked: the value read is the current one
 
         if from_customer:
             locked.last_customer_message_at = now
@@ -210,5 +210,4 @@ def message_add(
         ):
             dirty |= {"status", "status_category", "solved_at", "closed_at"}
         locked.save(update_fields=sorted(dirty))
-        locked.refresh_from_db(fields=["message_count"])
     return message
