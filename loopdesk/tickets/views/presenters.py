@@ -100,6 +100,8 @@ def _cause(event: TicketEvent) -> str:
     ref = event.cause_ref
     if event.cause_kind == CauseKind.CHANNEL and ref in Channel.values:
         ref = Channel(ref).label
+    if event.cause_kind == CauseKind.RULE and ref.startswith("Rule: "):
+        ref = ref.removeprefix("Rule: ")  # automation refs name themselves "Rule: <name>"
     return f"{kind}: {ref}" if ref else str(kind)
 
 
