@@ -93,6 +93,7 @@ class SlaPolicy(BaseModel):
     )
     # {"first_response": [], "next_response": ["pending", "on_hold"], "resolution": [...]}
     pause_categories = models.JSONField(_("pause in status categories"), default=dict, blank=True)
+    # xgettext:no-python-format
     warn_at_percent = models.PositiveSmallIntegerField(_("warn at % of target"), default=75)
     # What the scheduler does, e.g. {"warning": [{"action": "notify", "to": "assignee"}],
     #  "breach": [{"action": "notify", "to": "supervisors"}, {"action": "raise_priority"},
