@@ -18,9 +18,7 @@ def ensure_knowledge(cast: DemoCast) -> None:
 
     if Article.objects.exists():
         return
-    editor = next(
-        (u for u in cast.staff.values() if u.role in (Role.SUPERVISOR, Role.ADMIN)), None
-    )
+    editor = next((u for u in cast.staff.values() if u.role in (Role.SUPERVISOR, Role.ADMIN)), None)
     if editor is None:
         return
     made = create_sample_articles(user=editor, keys=DEMO_TOPICS)
