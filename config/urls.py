@@ -16,7 +16,6 @@ urlpatterns = [
     path("customers/", include("loopdesk.customers.urls")),
     path("tickets/", include("loopdesk.tickets.urls")),
     path("settings/channels/", include("loopdesk.channels.urls")),
-    path("settings/channels/", include("loopdesk.channels.urls")),
     path("routing/", include("loopdesk.routing.urls")),
     path("portal/", include("loopdesk.portal.urls")),
     path("", include("loopdesk.sla.urls")),
