@@ -427,13 +427,15 @@ def _cpu_ticks(pids: list[int]) -> int:
 
 
 def _drain(server: subprocess.Popen, timeout: float = 300.0) -> float:
-    """Wait until no worker used CPU for half a second; returns the seconds waited."""
+    """Wait until no worker (and no server backend) used CPU for half a second; returns
+    the seconds waited."""
     started = time.monotonic()
     pids = _workers(server.pid)
-    last = _cpu_ticks(pids)
+    # The database backends too: a worker waiting on a slow query uses no CPU itself.
+    last = _cpu_ticks(pids) + _cpu_ticks(_db_backends())
     while time.monotonic() - started < timeout:
         time.sleep(0.5)
-        now = _cpu_ticks(pids)
+        now = _cpu_ticks(pids) + _cpu_ticks(_db_backends())
         if now == last:
             break
         last = now
