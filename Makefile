@@ -7,6 +7,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/loopdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export LOOPDESK_DATA_DIR ?= $(CURDIR)/var
+# Test processes (pytest-xdist); each gets its own test database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-sqlite test-postgres lint format venv dev-deps browser mailserver messages bench clean
 
@@ -43,12 +45,12 @@ test: dev-deps browser mailserver
 
 test-sqlite: dev-deps
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL LOOPDESK_DATA_DIR= $(PY) -m pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL LOOPDESK_DATA_DIR= $(PY) -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: dev-deps
 	@if scripts/service-up.sh postgres; then \
 	  echo "== test suite on PostgreSQL =="; \
-	  DATABASE_URL=$(PG_URL) LOOPDESK_DATA_DIR= $(PY) -m pytest -q $(PYTEST_ARGS); \
+	  DATABASE_URL=$(PG_URL) LOOPDESK_DATA_DIR= $(PY) -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI and is not reachable at 127.0.0.1:5432"; exit 1; \
 	else echo "!! PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass NOT run (CI requires it)"; fi
 

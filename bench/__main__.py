@@ -89,7 +89,16 @@ def main(argv: list[str] | None = None) -> None:
     mail.add_argument("--messages", type=int, default=1000)
     mail.add_argument("--seed", type=int, default=7)
 
-    for p in (gen, pages, tick, web, mail, auto, kb, rout):  # accept the option after the sub-command too
+    for p in (
+        gen,
+        pages,
+        tick,
+        web,
+        mail,
+        auto,
+        kb,
+        rout,
+    ):  # accept the option after the sub-command too
         p.add_argument("--database-url", default=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)

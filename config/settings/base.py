@@ -204,6 +204,8 @@ LOOPDESK_EMAIL_AUTO_PER_RECIPIENT_HOUR = env_int("LOOPDESK_EMAIL_AUTO_PER_RECIPI
 LOOPDESK_EMAIL_AUTO_PER_TICKET_HOUR = env_int("LOOPDESK_EMAIL_AUTO_PER_TICKET_HOUR", 5)
 LOOPDESK_EMAIL_SEND_ATTEMPTS = env_int("LOOPDESK_EMAIL_SEND_ATTEMPTS", 5)
 LOOPDESK_ENCRYPTION_KEY = env_str("LOOPDESK_ENCRYPTION_KEY", "")
+# IMAP IDLE watchers wake the poller when new mail arrives (interval polling stays on).
+LOOPDESK_IMAP_IDLE = env_bool("LOOPDESK_IMAP_IDLE", True)
 # Inbound provider webhooks (django-anymail): basic-auth secret "user:password" and the
 # provider's signing key. The webhook URLs answer 404 until a secret is set.
 ANYMAIL = {

@@ -22,9 +22,7 @@ def resend_message(request: HttpRequest, number: int, message_id: int) -> HttpRe
     if not permissions.can_edit(request.user, ticket):
         raise PermissionDenied
     outbound = (
-        OutboundEmail.objects.filter(
-            ticket=ticket, message_id=message_id, kind=OutboundKind.REPLY
-        )
+        OutboundEmail.objects.filter(ticket=ticket, message_id=message_id, kind=OutboundKind.REPLY)
         .order_by("-id")
         .first()
     )
