@@ -33,8 +33,9 @@ run: venv
 	$(BIN)/loopdesk migrate --noinput -v0
 	$(BIN)/loopdesk demo --if-empty
 	@# The worker (mail, SLA and automation schedulers, IMAP poller) runs beside the web
-	@# server and stops with it; mail is printed to this terminal (console backend).
-	@$(BIN)/loopdesk worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# server and stops with it. Mail goes to files in $(LOOPDESK_DATA_DIR)/mail, not out.
+	@export EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}; \
+	  $(BIN)/loopdesk worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(BIN)/loopdesk serve --dev --host $(HOST) --port $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)

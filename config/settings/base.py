@@ -192,6 +192,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (what `make run` uses).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@loopdesk.localhost")
 # Domain of our Message-IDs (and of reply addresses without a mailbox).
 LOOPDESK_MAIL_DOMAIN = env_str("LOOPDESK_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2])
