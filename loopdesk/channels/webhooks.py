@@ -39,7 +39,7 @@ def on_inbound(sender, event, esp_name, **kwargs) -> None:
     raw_text = request.POST.get("body-mime") if hasattr(request, "POST") else None
     # Django decoded the form field as UTF-8 (undecodable bytes became U+FFFD; mail with
     # raw 8-bit non-UTF-8 headers loses them here, see docs/channels/email.md).
-    raw = raw_text.encode("utf-8", "surrogateescape") if raw_text else event.message.as_bytes()
+    raw = raw_text.encode() if raw_text else event.message.as_bytes()
     recipient = (getattr(event.message, "envelope_recipient", None) or "").lower()
     mailbox = Mailbox.objects.filter(address__iexact=recipient).first() if recipient else None
     outcome = ingest_raw(raw, source=InboundSource.WEBHOOK, mailbox=mailbox)

@@ -331,20 +331,13 @@ def _connection(mailbox: Mailbox | None):
     return get_connection()
 
 
-def _secrets(mailbox: Mailbox | None) -> list[str]:
-    from loopdesk.core.crypto import decrypt
-
-    values = [settings.EMAIL_HOST_PASSWORD]
-    if mailbox is not None:
-        values += [decrypt(mailbox.smtp_password), decrypt(mailbox.imap_password)]
-    return [v for v in values if v]
-
-
 def _failed(outbound: OutboundEmail, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {exc}"
-    for secret in _secrets(outbound.mailbox):
-        error = error.replace(secret, "***")
-    error = error[:1000]
+    from .transport import mailbox_secrets, scrub
+
+    secrets = [settings.EMAIL_HOST_PASSWORD]
+    if outbound.mailbox is not None:
+        secrets += mailbox_secrets(outbound.mailbox)
+    error = scrub(f"{type(exc).__name__}: {exc}", secrets)[:1000]
     retry = outbound.attempts < settings.LOOPDESK_EMAIL_SEND_ATTEMPTS and _can_defer()
     status = OutboundStatus.QUEUED if retry else OutboundStatus.FAILED
     OutboundEmail.objects.filter(pk=outbound.pk).update(status=status, last_error=error)

@@ -66,11 +66,11 @@ def _by_headers(parsed: ParsedEmail) -> Ticket | None:
     ids = [i[:255] for i in ids if i][:MAX_REFERENCES]
     if not ids:
         return None
-    known = dict(EmailMessageId.objects.filter(msgid__in=ids).values_list("msgid", "ticket_id"))
-    for msgid in ids:
-        if msgid in known:
-            return Ticket.objects.filter(pk=known[msgid]).first()
-    return None
+    known = {
+        row.msgid: row.ticket
+        for row in EmailMessageId.objects.filter(msgid__in=ids).select_related("ticket")
+    }
+    return next((known[msgid] for msgid in ids if msgid in known), None)
 
 
 def _by_subject_tag(parsed: ParsedEmail) -> Ticket | None:
