@@ -7,6 +7,7 @@
     python -m bench automation [--database-url URL] [--rules 50] [--runs 500]
     python -m bench routing [--database-url URL] [--agents 200] [--runs 300]
     python -m bench search [--database-url URL] [--articles 5000] [--runs 5]
+    python -m bench profile URL [--runs 50] [--post-json BODY] [--sort tottime]
 
 Data lives in bench/data (SQLite file, logs) unless LOOPDESK_DATA_DIR says otherwise, so
 benchmark rows never land in ./var or a test database. For PostgreSQL pass
@@ -89,8 +90,16 @@ def main(argv: list[str] | None = None) -> None:
     mail.add_argument("--messages", type=int, default=1000)
     mail.add_argument("--seed", type=int, default=7)
 
+    prof = sub.add_parser("profile", help="cProfile one URL in-process (where the CPU goes)")
+    prof.add_argument("url")
+    prof.add_argument("--runs", type=int, default=50)
+    prof.add_argument("--post-json", default="", help="POST this JSON body instead of GET")
+    prof.add_argument("--top", type=int, default=30, help="functions to print")
+    prof.add_argument("--sort", default="", help="one pstats key (default: tottime, cumulative)")
+
     for p in (
         gen,
+        prof,
         pages,
         tick,
         web,
@@ -132,6 +141,12 @@ def main(argv: list[str] | None = None) -> None:
         from bench.email_intake import run as email_run
 
         email_run(messages=args.messages, seed=args.seed)
+    elif args.command == "profile":
+        from bench.profile import run as profile_run
+
+        profile_run(
+            url=args.url, runs=args.runs, post_json=args.post_json, top=args.top, sort=args.sort
+        )
     elif args.command == "http":
         from bench.httpload import run as http_run
 

@@ -231,7 +231,7 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console", "file"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "jieba": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 25

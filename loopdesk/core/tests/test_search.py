@@ -99,10 +99,6 @@ def test_punctuated_words_are_a_phrase(refund, printer):
     assert search.search_ticket_ids("b@example.com") == [printer.pk]
 
 
-def test_jieba_dictionary_is_cached_in_the_data_dir(refund, settings):
-    assert list((settings.DATA_DIR / "cache").glob("jieba-*.cache"))
-
-
 def test_returns_ticket_pks_and_finds_by_number(refund):
     assert search.search_ticket_ids(str(refund.number)) == [refund.pk]
 
