@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -12,7 +13,7 @@ from loopdesk.core.exceptions import NotFound, ValidationFailed
 from loopdesk.core.pagination import Page, SortKey, keyset_page
 
 from .constants import Channel, Priority, StatusCategory, TicketType
-from .models import Attachment, Message, Status, Ticket, TicketEvent
+from .models import Attachment, Message, Status, Tag, Ticket, TicketEvent
 from .models.ticket import OPEN_Q
 
 # What a single-ticket read joins (the page header, side panel and API detail).
@@ -25,7 +26,29 @@ DETAIL_RELATED = (
     "assignee",
     "category",
 )
+# What an inbox row shows (views/rows.py), and nothing else: every loaded datetime costs
+# a conversion and every related row a model instance, 25 rows per page.
+INBOX_ROW_FIELDS = (
+    "number",
+    "subject",
+    "status_category",
+    "priority",
+    "created_at",
+    "updated_at",
+    "contact_id",
+    "team_id",
+    "assignee_id",
+    "status__name",
+    "status__name_zh_hans",
+    "contact__name",
+    "contact__primary_email",
+    "contact__primary_phone",
+    "team__name",
+    "assignee__display_name",
+    "assignee__email",
+)
 COUNT_CAP = 1000  # counts above this show as "999+": no full COUNT on hot paths
+COUNTS_TTL = 10  # seconds the inbox tab counts of a user are reused
 
 VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "all", "sla_at_risk")
 # "Breaching soon": open tickets with a running SLA clock that has not breached yet and is
@@ -205,8 +228,9 @@ def ticket_list_page_with_sla(
     qs = (
         ticket_queryset(user=user, filters=filters)
         .annotate(**sla_summary_annotations())
-        .select_related("status", "contact", "organization", "team", "assignee")
-        .prefetch_related("tags")
+        .select_related("status", "contact", "team", "assignee")
+        .only(*INBOX_ROW_FIELDS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
     )
     keys = SORTS[sort]
     if filters.view == "sla_at_risk":
@@ -221,8 +245,25 @@ def inbox_counts(*, user) -> dict[str, str]:
 
 
 def inbox_counts_with_sla(*, user) -> dict[str, str]:
-    """inbox_counts plus the "breaching soon" view, still in one statement."""
-    return _capped_counts(user, ("mine", "unassigned", "my_teams", "open", "sla_at_risk"))
+    """inbox_counts plus the "breaching soon" view, still in one statement.
+
+    The inbox tabs show these on every page and every htmx filter change, so they are
+    cached per user for COUNTS_TTL seconds (the list itself is always read fresh)."""
+    key = _counts_key(user)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _capped_counts(user, ("mine", "unassigned", "my_teams", "open", "sla_at_risk"))
+        cache.set(key, counts, COUNTS_TTL)
+    return counts
+
+
+def inbox_counts_forget(*, user) -> None:
+    """Recount on the user's next inbox page (after their own bulk change)."""
+    cache.delete(_counts_key(user))
+
+
+def _counts_key(user) -> str:
+    return f"inbox-counts:{user.pk}"
 
 
 def _capped_counts(user, views: tuple[str, ...]) -> dict[str, str]:

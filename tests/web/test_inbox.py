@@ -29,6 +29,27 @@ def test_views_and_counts(agent_client, agent, team_a, ticket):
     }
 
 
+def _tab_counts(response) -> dict:
+    return {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+
+
+def test_tab_counts_are_reused_briefly_and_recounted_after_own_bulk_change(
+    agent_client, agent, team_a, ticket, django_assert_num_queries
+):
+    url = reverse("tickets:inbox")
+    assert _tab_counts(agent_client.get(url, {"view": "mine"}))["mine"] == "0"
+    other = factories.make_ticket(team=team_a, assignee=agent)
+    # Within COUNTS_TTL the tabs show the cached counts (the list is always fresh) ...
+    response = agent_client.get(url, {"view": "mine"})
+    assert _numbers(response) == [other.number]
+    assert _tab_counts(response)["mine"] == "0"
+    # ... and a bulk change by this user recounts on the page it redirects to.
+    agent_client.post(
+        reverse("tickets:bulk"), {"n": [ticket.number], "action": "assign", "assignee": "me"}
+    )
+    assert _tab_counts(agent_client.get(url, {"view": "mine"}))["mine"] == "2"
+
+
 def test_filters_and_sort(agent_client, agent, team_a):
     a = factories.make_ticket(
         team=team_a, subject="Urgent repair", priority=1, type="repair", tags=["vip"]

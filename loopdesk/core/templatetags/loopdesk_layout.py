@@ -1,7 +1,10 @@
-"""The workspace header: its flags are computed here, not in the template."""
+"""The workspace header (its flags are computed here, not in the template) and other
+layout helpers."""
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from loopdesk.tickets.permissions import can_create_for_contact
@@ -32,3 +35,20 @@ def workspace_header(context) -> dict:
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code, _ in settings.LANGUAGES],
         "current_language": get_language(),
     }
+
+
+@register.simple_tag
+def select_options(choices, current="") -> str:
+    """`<option>`s of (value, label) pairs, the one equal to `current` selected.
+
+    One tag call per `<select>` instead of a template loop with a comparison per option:
+    the inbox filter and bulk bars draw about a hundred options on every page."""
+    current = str(current)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308
+            for value, label in choices
+        ),
+    )

@@ -21,6 +21,7 @@ from ..events import Actor
 from ..forms import BulkForm, InboxParams, parse_ticket_number, split_tags
 from ..services import tags_normalise, tickets_bulk_update
 from .common import go, safe_next
+from .rows import inbox_rows
 
 VIEW_LABELS = [
     ("mine", gettext_lazy("Mine")),
@@ -70,6 +71,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     counts = selectors.inbox_counts_with_sla(user=user)
     context = {
         "tickets": page.items,
+        "rows": inbox_rows(page.items),
         "next_cursor": page.next_cursor,
         "is_first_page": not (params and params.after),
         "error": error,
@@ -89,10 +91,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not htmx_partial(request):
         # The filter and bulk-action choices: only the full page draws them.
         context.update(
-            statuses=selectors.statuses_active(),
+            statuses=[(s.key, s.label) for s in selectors.statuses_active()],
             # Only what the pickers draw (pk and name): no full User rows for every agent.
-            teams=list(teams_visible_to(user).only("pk", "name")),
-            users=list(selectors.assignable_users().only("pk", "display_name", "email")),
+            teams=list(teams_visible_to(user).values_list("pk", "name")),
+            users=[
+                (u.pk, str(u))
+                for u in selectors.assignable_users().only("pk", "display_name", "email")
+            ],
             priorities=Priority.choices,
             channels=Channel.choices,
             types=TicketType.choices,
@@ -143,6 +148,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return go(request, back)
 
+    selectors.inbox_counts_forget(user=user)  # the redirect shows this change's counts
     found = {t.number for t in tickets}
     for number in numbers:
         if number not in found:
