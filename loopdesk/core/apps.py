@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import lookups  # noqa: F401 - registers __lit and __lit_in
+
         post_migrate.connect(_refresh_statistics, sender=self)
 
 

@@ -56,16 +56,7 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
 
 def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None) -> Page:
     """Return one page of `qs` ordered by `keys` then pk (same direction as the last key)."""
-    pk_desc = keys[-1].descending
-    ordering = [f"-{k.field}" if k.descending else k.field for k in keys]
-    ordering.append("-pk" if pk_desc else "pk")
-    qs = qs.order_by(*ordering)
-    if after:
-        values = decode_cursor(after, keys)
-        qs = qs.filter(_after_filter(keys, values, pk_desc))
-    # Ids first, rows second: the page is chosen on the base table alone (index-only
-    # where possible), and the joins of select_related run for page rows only.
-    ids = list(qs.values_list("pk", flat=True)[: size + 1])
+    qs, ids = keyset_ids(qs, keys=keys, size=size, after=after)
     rows = list(qs.filter(pk__in=ids)) if ids else []
     has_more = len(rows) > size
     rows = rows[:size]
@@ -74,6 +65,23 @@ def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | No
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, k.field) for k in keys] + [last.pk])
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def keyset_ids(
+    qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None
+) -> tuple[QuerySet, list[int]]:
+    """The ordered queryset and the pks of one page plus one (more rows follow when
+    `size + 1` come back). Ids first, rows second: the page is chosen on the base table
+    alone (index-only where possible), and the joins of the rows run for page rows only.
+    """
+    pk_desc = keys[-1].descending
+    ordering = [f"-{k.field}" if k.descending else k.field for k in keys]
+    ordering.append("-pk" if pk_desc else "pk")
+    qs = qs.order_by(*ordering)
+    if after:
+        values = decode_cursor(after, keys)
+        qs = qs.filter(_after_filter(keys, values, pk_desc))
+    return qs, list(qs.values_list("pk", flat=True)[: size + 1])
 
 
 def _after_filter(keys: list[SortKey], values: list[Any], pk_desc: bool) -> Q:

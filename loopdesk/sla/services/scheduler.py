@@ -58,14 +58,15 @@ def sla_actor(policy: SlaPolicy | None) -> Actor:
 
 
 def _candidates(kind: str, now: datetime, batch_size: int) -> QuerySet[TicketClock]:
-    # The filters repeat the partial index conditions literally so both planners use them.
+    # The filters repeat the partial index conditions, with the state written into the SQL
+    # (core/lookups.py: a bound parameter hides the condition from SQLite's planner).
     if kind == BREACH:
         qs = TicketClock.objects.filter(
-            state=ClockState.RUNNING, breach_fired_at__isnull=True, due_at__lte=now
+            state__lit=ClockState.RUNNING, breach_fired_at__isnull=True, due_at__lte=now
         ).order_by("due_at")
     else:
         qs = TicketClock.objects.filter(
-            state=ClockState.RUNNING, warning_fired_at__isnull=True, warn_at__lte=now
+            state__lit=ClockState.RUNNING, warning_fired_at__isnull=True, warn_at__lte=now
         ).order_by("warn_at")
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True)

@@ -8,8 +8,11 @@ from loopdesk.core.models import BaseModel
 from ..constants import OPEN_CATEGORIES, Channel, Priority, StatusCategory, TicketType
 from .managers import TicketQuerySet
 
-# Must stay the same expression the selectors filter by, or SQLite ignores the indexes.
-OPEN_Q = Q(status_category__in=[c.value for c in OPEN_CATEGORIES])
+# The partial indexes' condition, and the filter for open tickets: the same categories in
+# the same order, written into the SQL as constants (core/lookups.py), or SQLite ignores
+# the indexes.
+OPEN_INDEX_Q = Q(status_category__in=[c.value for c in OPEN_CATEGORIES])
+OPEN_Q = Q(status_category__lit_in=[c.value for c in OPEN_CATEGORIES])
 
 
 class Category(BaseModel):
@@ -133,12 +136,16 @@ class Ticket(BaseModel):
             models.Index(fields=["-updated_at", "-id"], name="tk_upd"),
             # Partial indexes for the open queues (mine, my teams, unassigned, all open):
             # only open tickets, so their size follows the backlog, not the history.
-            models.Index(fields=["-updated_at", "-id"], condition=OPEN_Q, name="tk_open_upd"),
+            models.Index(fields=["-updated_at", "-id"], condition=OPEN_INDEX_Q, name="tk_open_upd"),
             models.Index(
-                fields=["team", "-updated_at", "-id"], condition=OPEN_Q, name="tk_open_team_upd"
+                fields=["team", "-updated_at", "-id"],
+                condition=OPEN_INDEX_Q,
+                name="tk_open_team_upd",
             ),
             models.Index(
-                fields=["assignee", "-updated_at", "-id"], condition=OPEN_Q, name="tk_open_asg_upd"
+                fields=["assignee", "-updated_at", "-id"],
+                condition=OPEN_INDEX_Q,
+                name="tk_open_asg_upd",
             ),
             models.Index(fields=["-created_at", "-id"], name="tk_created"),
             models.Index(fields=["contact", "-created_at"], name="tk_contact"),

@@ -4,6 +4,10 @@ so the page itself stays at a constant, small number of queries."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.backends.utils import csrf_input
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loopdesk.accounts.models import Role
@@ -16,6 +20,7 @@ from ..models import CustomFieldKind, Ticket
 from ..services.fields import custom_field_definitions
 from .common import ticket_or_404
 from .presenters import event_rows
+from .rows import thread_rows
 
 RESPOND_TEMPLATES = {
     "conversation": "tickets/partials/_respond_conversation.html",
@@ -68,6 +73,7 @@ def workspace_context(
     can_reassign = permissions.can_reassign(user, ticket)
     statuses = selectors.statuses_active()
     users = list(selectors.assignable_users())
+    teams = list(teams_visible_to(user)) if can_reassign else []
     composer = composer or {}
     signature = (user.signature or "").strip()
     context = {
@@ -80,8 +86,12 @@ def workspace_context(
         "can_reassign": can_reassign,
         "can_take": can_reassign and ticket.assignee_id != user.pk,
         "statuses": statuses,
-        "teams": list(teams_visible_to(user)) if can_reassign else [],
+        "teams": teams,
         "users": users,
+        # (value, label) pairs for the side panel's pickers (one tag call per <select>)
+        "status_options": [(s.key, s.label) for s in statuses],
+        "team_options": [(t.pk, t.name) for t in teams],
+        "user_options": [(u.pk, str(u)) for u in users],
         "handles": [u.handle for u in users if u.role != Role.TECHNICIAN],
         "priorities": Priority.choices,
         "types": TicketType.choices,
@@ -97,8 +107,21 @@ def workspace_context(
         "note_body": composer.get("note_body", ""),
         "is_closed": ticket.status_category == StatusCategory.CLOSED,
     }
+    # The side panel opens one form per property: the same tag, built once.
+    context["field_form_open"] = format_html(
+        '<form method="post" action="{0}" hx-post="{0}" hx-target="#ticket-fields" '
+        'hx-swap="outerHTML" hx-trigger="change, submit">{1}',
+        reverse("tickets:fields", args=[ticket.number]),
+        csrf_input(request),
+    )
     if with_thread:
-        context["thread"] = selectors.ticket_thread(ticket=ticket)
+        context["thread"] = thread_rows(selectors.ticket_thread(ticket=ticket), can_edit=can_edit)
+        context["csrf_input"] = csrf_input(request)
+        context["labels"] = {
+            "to_article": _("Turn into article"),
+            "show_quoted": _("Show quoted text"),
+            "attachments": _("Attachments"),
+        }
     return context
 
 

@@ -59,7 +59,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     error = ""
     try:
         params = InboxParams.from_query(request.GET)
-        page = selectors.ticket_list_page_with_sla(
+        page = selectors.inbox_page(
             user=user, filters=params.filters, sort=params.sort, after=params.after
         )
     except ValidationFailed as exc:
@@ -70,8 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     view = params.filters.view if params else request.GET.get("view", "open")
     counts = selectors.inbox_counts_with_sla(user=user)
     context = {
-        "tickets": page.items,
-        "rows": inbox_rows(page.items),
+        "tickets": inbox_rows(page.items),
         "next_cursor": page.next_cursor,
         "is_first_page": not (params and params.after),
         "error": error,
