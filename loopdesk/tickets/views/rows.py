@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
