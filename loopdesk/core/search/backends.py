@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
-from .constants import ARTICLE_MARKER, TITLE_WEIGHT
+from .constants import ARTICLE_MARKER, RANK_WINDOW, TITLE_WEIGHT
 from .models import DocumentKind
 
 FTS_TABLE = "core_searchdocument_fts"
@@ -57,17 +57,48 @@ def group_ids(
         required = max(1, min(min_terms, len(terms)))
     if not terms or not kinds or limit < 1:
         return []
-    if connection.vendor == "sqlite":
-        sql, params = _sqlite_query(terms, kinds=kinds, public_only=public_only)
-    elif connection.vendor == "postgresql":
-        sql, params = _postgres_query(terms, kinds=kinds, public_only=public_only)
-    else:
+    if connection.vendor not in ("sqlite", "postgresql"):
         raise ImproperlyConfigured(
             f"Search supports SQLite and PostgreSQL, not {connection.vendor}."
         )
+    floors = rank_floors(terms, kinds)
+    if connection.vendor == "sqlite":
+        sql, params = _sqlite_query(terms, kinds=kinds, public_only=public_only, floors=floors)
+    else:
+        sql, params = _postgres_query(terms, kinds=kinds, public_only=public_only, floors=floors)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, required, limit])
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+def rank_floors(terms: list[list[str]], kinds: tuple[str, ...]) -> list[int]:
+    """Per term, the lowest document id worth ranking (see RANK_WINDOW): the id of its
+    RANK_WINDOW-th newest match. All zeros (rank every match) when any term has fewer
+    matches: a selective term (an error code, a name) means the user looks for
+    something specific, maybe old, and must not lose it to the other terms' windows.
+    One index walk per term in id order, reading no text and computing no score."""
+    floors = []
+    for alts in terms:
+        if connection.vendor == "sqlite":
+            sql = (
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                "ORDER BY rowid DESC LIMIT 1 OFFSET %s"
+            )
+            params = [_fts5_expression(alts, kinds), RANK_WINDOW - 1]
+        else:
+            sql = (
+                "SELECT id FROM core_searchdocument "
+                "WHERE search_vector @@ to_tsquery('simple', %s) "
+                "ORDER BY id DESC LIMIT 1 OFFSET %s"
+            )
+            params = [_tsquery_expression(alts, kinds), RANK_WINDOW - 1]
+        with _gin_probes(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return [0] * len(terms)
+        floors.append(int(row[0]))
+    return floors
 
 
 def known_alternatives(
@@ -175,7 +206,7 @@ def _filters(kinds: tuple[str, ...], public_only: bool) -> str:
 
 
 def _sqlite_query(
-    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool
+    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool, floors: list[int]
 ) -> tuple[str, list]:
     """One FTS5 query per term (bm25, title weighted), grouped by ticket."""
     filters = _filters(kinds, public_only)
@@ -186,9 +217,10 @@ def _sqlite_query(
         parts.append(
             f"SELECT d.group_id AS g, {position} AS t, {FTS_TABLE}.rank AS r "  # noqa: S608
             f"FROM {FTS_TABLE} JOIN core_searchdocument d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rank MATCH %s AND {filters}"
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rank MATCH %s "
+            f"AND {FTS_TABLE}.rowid >= %s AND {filters}"
         )
-        params += [_fts5_expression(alts, kinds), _SQLITE_RANK, *kinds]
+        params += [_fts5_expression(alts, kinds), _SQLITE_RANK, floors[position], *kinds]
     # bm25() is lower-is-better: best per term is MIN, best overall the smallest sum.
     sql = (
         "SELECT g FROM (SELECT g, t, MIN(r) AS r FROM ("  # noqa: S608 - see module docstring
@@ -210,7 +242,7 @@ def _fts5_expression(alts: list[str], kinds: tuple[str, ...] = ()) -> str:
 
 
 def _postgres_query(
-    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool
+    terms: list[list[str]], *, kinds: tuple[str, ...], public_only: bool, floors: list[int]
 ) -> tuple[str, list]:
     """One tsquery per term over the weighted tsvector (GIN), ranked with ts_rank."""
     filters = _filters(kinds, public_only)
@@ -223,9 +255,14 @@ def _postgres_query(
             f"SELECT d.group_id AS g, {position} AS t, ts_rank(d.search_vector, q) AS r "  # noqa: S608
             "FROM core_searchdocument d, to_tsquery('simple', %s) AS q, "
             "to_tsquery('simple', %s) AS m "
-            f"WHERE d.search_vector @@ m AND {filters}"
+            f"WHERE d.search_vector @@ m AND d.id >= %s AND {filters}"
         )
-        params += [_tsquery_expression(alts), _tsquery_expression(alts, kinds), *kinds]
+        params += [
+            _tsquery_expression(alts),
+            _tsquery_expression(alts, kinds),
+            floors[position],
+            *kinds,
+        ]
     sql = (
         "SELECT g FROM (SELECT g, t, MAX(r) AS r FROM ("  # noqa: S608 - see module docstring
         + " UNION ALL ".join(parts)

@@ -270,3 +270,23 @@ def test_fulltext_structures_follow_the_table(refund):
                 "SELECT COUNT(*) FROM core_searchdocument WHERE search_vector IS NOT NULL"
             )
         assert cursor.fetchone()[0] == SearchDocument.objects.count() == 2
+
+
+# --- ranking window (RANK_WINDOW) ----------------------------------------------------
+
+
+def test_common_terms_are_ranked_among_their_newest_matches_only(db, monkeypatch):
+    from loopdesk.core.search import backends
+
+    monkeypatch.setattr(backends, "RANK_WINDOW", 3)
+    old = make_intake(subject="Compressor noise", text="compressor rattles, error E5").ticket
+    newer = [
+        make_intake(subject=f"Compressor {i}", text="compressor", email=f"n{i}@example.com").ticket
+        for i in range(4)
+    ]
+    # Every term matches more documents than the window (each ticket has two: subject and
+    # message): only the three newest matching documents are ranked, those of the two
+    # newest tickets.
+    assert set(search.search_ticket_ids("compressor")) == {newer[3].pk, newer[2].pk}
+    # A rarer term (fewer matches than the window) switches the window off: found.
+    assert search.search_ticket_ids("compressor e5") == [old.pk]
