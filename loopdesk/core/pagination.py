@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .exceptions import ValidationFailed
@@ -54,9 +55,16 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
         raise ValidationFailed(_("Invalid page cursor."), field="page[after]") from exc
 
 
-def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None) -> Page:
+def keyset_page(
+    qs: QuerySet,
+    *,
+    keys: list[SortKey],
+    size: int,
+    after: str | None,
+    few_rows: bool = False,
+) -> Page:
     """Return one page of `qs` ordered by `keys` then pk (same direction as the last key)."""
-    qs, ids = keyset_ids(qs, keys=keys, size=size, after=after)
+    qs, ids = keyset_ids(qs, keys=keys, size=size, after=after, few_rows=few_rows)
     rows = list(qs.filter(pk__in=ids)) if ids else []
     has_more = len(rows) > size
     rows = rows[:size]
@@ -68,20 +76,38 @@ def keyset_page(qs: QuerySet, *, keys: list[SortKey], size: int, after: str | No
 
 
 def keyset_ids(
-    qs: QuerySet, *, keys: list[SortKey], size: int, after: str | None
+    qs: QuerySet,
+    *,
+    keys: list[SortKey],
+    size: int,
+    after: str | None,
+    few_rows: bool = False,
 ) -> tuple[QuerySet, list[int]]:
     """The ordered queryset and the pks of one page plus one (more rows follow when
     `size + 1` come back). Ids first, rows second: the page is chosen on the base table
     alone (index-only where possible), and the joins of the rows run for page rows only.
+
+    `few_rows`: `qs` is already cut to a few thousand known pks (search results). Its
+    order is then written so no index can provide it, and the database reads those rows
+    by pk and sorts them. Otherwise PostgreSQL walks the whole updated_at index hoping to
+    meet 26 of the pks early (13 ms and 14,000 rows for an agent's search at 100,000
+    tickets).
     """
     pk_desc = keys[-1].descending
-    ordering = [f"-{k.field}" if k.descending else k.field for k in keys]
+    ordering = [_order(k, few_rows) for k in keys]
     ordering.append("-pk" if pk_desc else "pk")
     qs = qs.order_by(*ordering)
     if after:
         values = decode_cursor(after, keys)
         qs = qs.filter(_after_filter(keys, values, pk_desc))
     return qs, list(qs.values_list("pk", flat=True)[: size + 1])
+
+
+def _order(key: SortKey, few_rows: bool):
+    if not few_rows:
+        return f"-{key.field}" if key.descending else key.field
+    unindexed = Coalesce(F(key.field), F(key.field))
+    return unindexed.desc() if key.descending else unindexed.asc()
 
 
 def _after_filter(keys: list[SortKey], values: list[Any], pk_desc: bool) -> Q:

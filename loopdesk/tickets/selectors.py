@@ -192,7 +192,7 @@ def ticket_list_page(
         .select_related("status", "contact", "organization", "team", "assignee")
         .prefetch_related("tags")
     )
-    return keyset_page(qs, keys=SORTS[sort], size=size, after=after)
+    return keyset_page(qs, keys=SORTS[sort], size=size, after=after, few_rows=bool(filters.q))
 
 
 def sla_summary_annotations() -> dict:
@@ -237,7 +237,7 @@ def inbox_page(
     if filters.view == "sla_at_risk":
         keys = [SortKey("sla_due_at", False)]
         qs = qs.annotate(**sla_summary_annotations())
-    _qs, ids = keyset_ids(qs, keys=keys, size=size, after=after)
+    _qs, ids = keyset_ids(qs, keys=keys, size=size, after=after, few_rows=bool(filters.q.strip()))
     if not ids:
         return Page(items=[], next_cursor=None)
     position = {pk: i for i, pk in enumerate(ids)}
