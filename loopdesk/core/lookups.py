@@ -15,9 +15,12 @@ reach these lookups' SQL.
     TicketClock.objects.filter(state__lit="running")
 """
 
+import json
 import re
 
+from django.db import connection
 from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, In
 
 _SAFE = re.compile(r"[a-z0-9_]{1,50}")
@@ -55,3 +58,16 @@ class LiteralExact(Exact):
 
     def get_rhs_op(self, connection, rhs):
         return f"= {rhs}"
+
+
+def id_list(ids: list[int]) -> RawSQL:
+    """`pk__in=id_list(ids)`: a long list of ids (search results) as one parameter.
+
+    `pk__in=[...]` costs the ORM a lookup per value (2,000 values: about 8 ms of Python)
+    and PostgreSQL a plan over a 2,000-element literal. One JSON array (SQLite's
+    json_each) or one array (PostgreSQL's unnest) is a single bound value either way.
+    """
+    values = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [values])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])

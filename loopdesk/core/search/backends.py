@@ -76,7 +76,12 @@ def rank_floors(terms: list[list[str]], kinds: tuple[str, ...]) -> list[int]:
     RANK_WINDOW-th newest match. All zeros (rank every match) when any term has fewer
     matches: a selective term (an error code, a name) means the user looks for
     something specific, maybe old, and must not lose it to the other terms' windows.
-    One index walk per term in id order, reading no text and computing no score."""
+    One index walk per term in id order, reading no text and computing no score.
+    Typo retries (a term with many alternative spellings) are ranked whole: their
+    variants are words the index knows but rarely all common, and walking a merge of
+    hundreds of them costs what it saves."""
+    if any(len(alts) > 1 for alts in terms):
+        return [0] * len(terms)
     floors = []
     for alts in terms:
         if connection.vendor == "sqlite":

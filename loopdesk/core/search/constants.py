@@ -15,7 +15,7 @@ ARTICLE_MARKER = "qqkbarticleqq"
 # a score per matching document: 不制冷 (不 + 制冷, in every fifth ticket) took 120 ms at
 # 100,000 tickets, growing with the table, for a page of 25. A query with a rarer term
 # is ranked over all matches, so a specific search (an error code) finds old tickets.
-RANK_WINDOW = 5_000
+RANK_WINDOW = 2_000
 
 TITLE_WEIGHT = 10.0  # SQLite bm25 weight of title_tokens; body weight is 1.0
 # PostgreSQL ts_rank weights: title is 'A' (1.0), body 'D' (0.1), the same 10:1 ratio.
