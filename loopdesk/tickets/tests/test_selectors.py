@@ -55,6 +55,26 @@ def test_visibility_by_role(tickets, admin, supervisor, agent, other_agent, tech
     assert numbers(technician) == [t["tech"]]
 
 
+@pytest.mark.parametrize("large", [True, False])
+def test_visibility_is_the_same_whichever_plan_the_scope_gets(
+    tickets, monkeypatch, supervisor, agent, other_agent, technician, large
+):
+    """A large team scope is written so SQLite walks the recency index (`+column`); it
+    must select exactly the rows of the plain filter."""
+    from django.db import connection
+
+    from loopdesk.tickets.models import managers
+
+    monkeypatch.setattr(managers, "LARGE_SCOPE", 1 if large else 10**9)
+    t = tickets
+    assert numbers(agent) == sorted([t["a"], t["mine"]])
+    assert numbers(other_agent) == sorted([t["b"]])
+    assert numbers(supervisor) == sorted([t["a"], t["triage"], t["mine"], t["tech"]])
+    assert numbers(technician) == [t["tech"]]
+    sql = str(ticket_queryset(user=agent, filters=TicketFilters(view="all")).query)
+    assert ('+"tickets_ticket"."assignee_id"' in sql) is (large and connection.vendor == "sqlite")
+
+
 def test_inactive_or_anonymous_see_nothing(tickets, agent):
     from django.contrib.auth.models import AnonymousUser
 
