@@ -5,6 +5,7 @@ from django.utils import translation
 
 from loopdesk.accounts.models import Role
 from loopdesk.sla import config_cache
+from loopdesk.tickets.models.managers import reset_scope_sizes
 from loopdesk.tickets.tests import factories
 
 
@@ -55,6 +56,7 @@ def _fresh_caches():
     otherwise leave compiled SLA policies or rate-limit counters of an earlier test."""
     cache.clear()
     config_cache.reset()
+    reset_scope_sizes()
     # A request by a zh-hans user leaves that language active in the thread; every test
     # starts in the default language, whatever ran before it in this process.
     translation.activate(settings.LANGUAGE_CODE)

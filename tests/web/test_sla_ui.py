@@ -13,7 +13,7 @@ from loopdesk.sla.models import SlaPolicy, TicketClock
 from loopdesk.tickets.tests import factories
 
 from .conftest import login
-from .test_query_counts import INBOX_QUERIES, MAX_QUERIES, _count
+from .test_query_counts import INBOX_QUERIES, MAX_QUERIES, _count, _scope_size_known  # noqa: F401
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -1,4 +1,5 @@
-from django.core.cache import cache
+import time
+
 from django.db import connection, models
 from django.db.models import F, Func, IntegerField, Q
 from django.db.models.lookups import Exact, In
@@ -6,6 +7,8 @@ from django.db.models.lookups import Exact, In
 # A team scope at least this large is found faster by walking the recency index than by
 # collecting and sorting the whole scope (see _scan_by_recency).
 LARGE_SCOPE = 2_000
+SCOPE_TTL = 600
+_scope_sizes: dict[tuple[int, ...], tuple[bool, float]] = {}
 
 
 class Unindexed(Func):
@@ -24,20 +27,27 @@ def _scan_by_recency(team_ids: list[int]) -> bool:
     agent's all-status list took 8-10 ms at 100,000 tickets (11,000 in the team) and
     would take ten times that at a million; walking updated_at meets 26 of a large scope
     within a few hundred rows (0.05 ms). For a small scope the walk could read the whole
-    table, so it is used from LARGE_SCOPE tickets on (a capped count, cached 10 minutes).
+    table, so it is used from LARGE_SCOPE tickets on (a capped count).
     PostgreSQL's planner weighs both plans from its statistics, so it keeps the plain
-    filter.
+    filter. The answer only chooses a plan (either gives the same rows), so this process
+    keeps it for SCOPE_TTL seconds.
     """
     if connection.vendor != "sqlite" or not team_ids:
         return False
-    key = "ticket-scope-large:" + ",".join(map(str, sorted(team_ids)))
-    large = cache.get(key)
-    if large is None:
+    key = tuple(sorted(team_ids))
+    now = time.monotonic()
+    known = _scope_sizes.get(key)
+    if known is None or known[1] < now:
         from .ticket import Ticket
 
         large = Ticket.objects.filter(team_id__in=team_ids)[:LARGE_SCOPE].count() >= LARGE_SCOPE
-        cache.set(key, large, 600)
-    return large
+        known = _scope_sizes[key] = (large, now + SCOPE_TTL)
+    return known[0]
+
+
+def reset_scope_sizes() -> None:
+    """Forget the scope sizes (tests, between database rollbacks)."""
+    _scope_sizes.clear()
 
 
 class TicketQuerySet(models.QuerySet):
