@@ -72,7 +72,8 @@ def workspace_context(
     can_edit = permissions.can_edit(user, ticket)
     can_reassign = permissions.can_reassign(user, ticket)
     statuses = selectors.statuses_active()
-    users = list(selectors.assignable_users())
+    # Only what the pickers and @mention handles read: no full User rows for all staff.
+    users = list(selectors.assignable_users().only("pk", "display_name", "email", "role"))
     teams = list(teams_visible_to(user)) if can_reassign else []
     composer = composer or {}
     signature = (user.signature or "").strip()
