@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from loopdesk.accounts.models import Role
@@ -55,6 +55,7 @@ def _fresh_caches():
     """Each test starts with empty caches: database rollbacks between tests would
     otherwise leave compiled SLA policies or rate-limit counters of an earlier test."""
     cache.clear()
+    caches["shared"].clear()
     config_cache.reset()
     reset_scope_sizes()
     # A request by a zh-hans user leaves that language active in the thread; every test

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -115,9 +115,9 @@ def rules_changed() -> None:
     def bump() -> None:
         _local.dirty = False
         try:
-            cache.incr(VERSION_KEY)
+            caches["shared"].incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 1, timeout=None)
+            caches["shared"].set(VERSION_KEY, 1, timeout=None)
         _compiled["version"] = None
 
     transaction.on_commit(bump)
@@ -144,10 +144,10 @@ def _load_rules() -> tuple[CompiledRule, ...]:
 def active_rules() -> tuple[CompiledRule, ...]:
     if getattr(_local, "dirty", False):
         return _load_rules()
-    version = cache.get(VERSION_KEY)
+    version = caches["shared"].get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        caches["shared"].add(VERSION_KEY, 1, timeout=None)
+        version = caches["shared"].get(VERSION_KEY, 1)
     if _compiled["version"] != version:
         _compiled["rules"] = _load_rules()
         _compiled["version"] = version

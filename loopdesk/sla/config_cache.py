@@ -2,7 +2,8 @@
 
 Every ticket event folds against the active policies; loading and compiling them (with a
 few years of holiday exceptions) cost ~9 ms per event. The compiled form is cached under
-a configuration version kept in the shared cache (Redis in production):
+a configuration version kept in the "shared" cache (Redis, or without it a file cache in
+the data directory, so that every process of the install sees it):
 
 - any write to SLA configuration bumps the shared version *on commit*, so every process
   recompiles at its next event;
@@ -13,7 +14,7 @@ a configuration version kept in the shared cache (Redis in production):
 import threading
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 VERSION_KEY = "loopdesk:sla:config-version"
@@ -28,18 +29,18 @@ def _state() -> dict[str, Any]:
 
 
 def _shared_version() -> int:
-    version = cache.get(VERSION_KEY)
+    version = caches["shared"].get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        caches["shared"].add(VERSION_KEY, 1, timeout=None)
+        version = caches["shared"].get(VERSION_KEY, 1)
     return version
 
 
 def _bump_shared() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        caches["shared"].incr(VERSION_KEY)
     except ValueError:  # evicted or never set: any new value differs from what we cached
-        cache.set(VERSION_KEY, 1, timeout=None)
+        caches["shared"].set(VERSION_KEY, 1, timeout=None)
     _state()["version"] = None
 
 
