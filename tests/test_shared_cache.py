@@ -23,7 +23,9 @@ BUMP = (
 
 
 def _run(code: str, data_dir: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    # The embedded install: no Redis, no DATABASE_URL (SQLite in the data directory).
+    dropped = ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.base", LOOPDESK_DATA_DIR=str(data_dir))
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
