@@ -51,13 +51,18 @@ def reset_scope_sizes() -> None:
 
 
 class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TicketQuerySet":
+    def visible_to(self, user, *, for_sorted_page: bool = True) -> "TicketQuerySet":
         """The agent-side scope every selector starts from (F-54).
 
         Admins see everything. Supervisors see their teams' tickets, tickets without a
         team (the triage queue) and tickets assigned to them. Agents see their teams'
         tickets and tickets assigned to them. Technicians see tickets assigned to them.
         Anyone else sees nothing.
+
+        `for_sorted_page=False` for counts and other unsorted reads: the row-by-row form of
+        a large scope (see _scan_by_recency) only pays off when the rows are read in an
+        index's order and the read stops after a page; a count would test every open
+        ticket (0.5–0.8 s at 1,000,000 tickets) instead of reading the scope's indexes.
         """
         from loopdesk.accounts.models import Role
         from loopdesk.accounts.selectors import user_team_ids
@@ -69,7 +74,7 @@ class TicketQuerySet(models.QuerySet):
         if user.role == Role.TECHNICIAN:
             return self.filter(assignee_id=user.pk)
         team_ids = user_team_ids(user)
-        if _scan_by_recency(team_ids):
+        if for_sorted_page and _scan_by_recency(team_ids):
             scope = Q(Exact(Unindexed(F("assignee_id")), user.pk)) | Q(
                 In(Unindexed(F("team_id")), team_ids)
             )

@@ -143,3 +143,21 @@ def test_list_page_validates_size_and_sort(tickets, admin):
         ticket_list_page(user=admin, filters=TicketFilters(), size=1000)
     with pytest.raises(ValidationFailed):
         ticket_list_page(user=admin, filters=TicketFilters(), sort="password")
+
+
+def test_unassigned_view_reaches_tickets_through_teams_and_the_triage_queue(
+    tickets, admin, supervisor, agent, other_agent, technician
+):
+    def unassigned(user):
+        return sorted(
+            ticket_queryset(user=user, filters=TicketFilters(view="unassigned")).values_list(
+                "number", flat=True
+            )
+        )
+
+    t = tickets
+    assert unassigned(agent) == [t["a"]]
+    assert unassigned(other_agent) == [t["b"]]
+    assert unassigned(supervisor) == sorted([t["a"], t["triage"]])
+    assert unassigned(admin) == sorted([t["a"], t["b"], t["triage"]])
+    assert unassigned(technician) == []
