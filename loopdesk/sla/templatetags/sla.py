@@ -63,11 +63,3 @@ def badge_html(value: dict | None) -> str:
         timezone.localtime(value["due_at"]).strftime("%Y-%m-%d %H:%M"),
         value["text"],
     )
-
-
-@register.simple_tag
-def sla_badge(ticket, now: datetime | None = None) -> str:
-    """The inbox badge of a row annotated by tickets.selectors.sla_summary_annotations."""
-    return badge_html(
-        badge(getattr(ticket, "sla_due_at", None), getattr(ticket, "sla_paused", False), now)
-    )

@@ -48,14 +48,16 @@ class InboxRow:
     updated: SafeString | str
 
 
-def detail_url_maker():
-    """reverse() once; each row only fills in its number."""
-    return url_maker("tickets:detail")
+def url_maker(name: str, sentinel=_SENTINEL):
+    """reverse() once; each row fills in its one argument (an int, or a UUID when the
+    sentinel is one)."""
+    head, tail = reverse(name, args=[sentinel]).split(str(sentinel))
+    return lambda value: f"{head}{value}{tail}"
 
 
 def inbox_rows(rows: list[dict], *, now: datetime | None = None) -> list[InboxRow]:
     now = now or timezone.now()
-    url = detail_url_maker()
+    url = url_maker("tickets:detail")
     select = _("Select #%(n)s")
     chinese = (get_language() or "").lower().startswith("zh")
     out = []
@@ -116,13 +118,6 @@ class ThreadRow:
     is_html: bool
     attachments: list[Attached]
     to_article_url: str  # "" when the button is not offered
-
-
-def url_maker(name: str, sentinel=_SENTINEL):
-    """reverse() once; each row fills in its one argument (an int, or a UUID when the
-    sentinel is one)."""
-    head, tail = reverse(name, args=[sentinel]).split(str(sentinel))
-    return lambda value: f"{head}{value}{tail}"
 
 
 def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[ThreadRow]:
