@@ -4,7 +4,7 @@ from django.core.cache import cache, caches
 from django.utils import translation
 
 from loopdesk.accounts.models import Role
-from loopdesk.sla import config_cache
+from loopdesk.core import config_cache
 from loopdesk.tickets.models.managers import reset_scope_sizes
 from loopdesk.tickets.tests import factories
 
@@ -50,17 +50,32 @@ def ticket(team_a):
     return factories.make_ticket(team=team_a, subject="打印机无法打印 Printer broken")
 
 
+# An instant early in a minute, an hour and a day: rate-limit tests send their requests
+# inside one fixed window however slow the machine (a real clock could cross a window
+# boundary mid-test, start a fresh counter and let the last request through).
+RATE_LIMIT_NOW = 1_800_000_030.0
+
+
+@pytest.fixture(autouse=True)
+def _pinned_rate_limit_clock(monkeypatch):
+    from types import SimpleNamespace
+
+    from loopdesk.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: RATE_LIMIT_NOW))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with empty caches: database rollbacks between tests would
     otherwise leave compiled SLA policies or rate-limit counters of an earlier test."""
     cache.clear()
     caches["shared"].clear()
-    config_cache.reset()
+    config_cache.reset_all()
     reset_scope_sizes()
     # A request by a zh-hans user leaves that language active in the thread; every test
     # starts in the default language, whatever ran before it in this process.
     translation.activate(settings.LANGUAGE_CODE)
     yield
-    config_cache.reset()
+    config_cache.reset_all()
     translation.deactivate()

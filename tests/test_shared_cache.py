@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 READ = (
     "import django; django.setup()\n"
-    "from loopdesk.sla.config_cache import _shared_version\n"
-    "print(_shared_version())\n"
+    "from loopdesk.sla.config_cache import SLA_CONFIG\n"
+    "print(SLA_CONFIG._shared_version())\n"
 )
 BUMP = (
     "import django; django.setup()\n"

@@ -47,5 +47,7 @@ def default_team_for(user: User) -> Team | None:
     queue); None for supervisors and admins, who do."""
     if user.role not in (Role.AGENT, Role.TECHNICIAN):
         return None
-    team_ids = user_team_ids(user)
-    return Team.objects.filter(pk=team_ids[0]).first() if team_ids else None
+    team_ids = getattr(user, "_loopdesk_team_ids", None)
+    if team_ids is not None:  # already read in this request
+        return Team.objects.filter(pk=team_ids[0]).first() if team_ids else None
+    return user.teams.order_by("name", "pk").first()

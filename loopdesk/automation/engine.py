@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
+from loopdesk.core.config_cache import ConfigCache
 from loopdesk.core.exceptions import LoopdeskError
 from loopdesk.tickets import events as ticket_events
 from loopdesk.tickets.constants import CauseKind
@@ -36,7 +36,6 @@ from .models import Rule, RuleExecution
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "loopdesk:automation:rules-version"
 
 _TYPE_TO_KINDS: dict[str, tuple[str, ...]] = {
     TicketEventType.CREATED: (EventKind.CREATED,),
@@ -104,30 +103,15 @@ def compile_rule(rule: Rule, status_ids: dict[str, int] | None = None) -> Compil
 
 # --- the compiled rule set, per process, keyed by a shared version --------------------------
 
+# Rules and the statuses they name (the apps' signals and the services mark writes).
+RULES_CONFIG = ConfigCache("automation")
 _local = threading.local()
-_compiled: dict = {"version": None, "rules": ()}
 
 
 def rules_changed() -> None:
-    """Call after writing rules or statuses: every process recompiles at its next use."""
-    _local.dirty = True
-
-    def bump() -> None:
-        _local.dirty = False
-        try:
-            caches["shared"].incr(VERSION_KEY)
-        except ValueError:
-            caches["shared"].set(VERSION_KEY, 1, timeout=None)
-        _compiled["version"] = None
-
-    transaction.on_commit(bump)
-
-
-def rules_write_rolled_back() -> None:
-    """After a failed rule write: outside any transaction nothing is pending any more, so
-    this thread may use the shared compiled rules again."""
-    if not transaction.get_connection().in_atomic_block:
-        _local.dirty = False
+    """Call after writing rules or statuses: every process recompiles at its next use (the
+    writing one at once, until its transaction commits or rolls back)."""
+    RULES_CONFIG.changed()
 
 
 def _load_rules() -> tuple[CompiledRule, ...]:
@@ -142,21 +126,11 @@ def _load_rules() -> tuple[CompiledRule, ...]:
 
 
 def active_rules() -> tuple[CompiledRule, ...]:
-    if getattr(_local, "dirty", False):
-        return _load_rules()
-    version = caches["shared"].get(VERSION_KEY)
-    if version is None:
-        caches["shared"].add(VERSION_KEY, 1, timeout=None)
-        version = caches["shared"].get(VERSION_KEY, 1)
-    if _compiled["version"] != version:
-        _compiled["rules"] = _load_rules()
-        _compiled["version"] = version
-    return _compiled["rules"]
+    return RULES_CONFIG.compiled(_load_rules)
 
 
 def reset() -> None:
-    _compiled["version"] = None
-    _local.dirty = False
+    RULES_CONFIG.reset()
     _local.chains = {}
 
 

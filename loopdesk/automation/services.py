@@ -23,7 +23,7 @@ from . import actions as rule_actions
 from .conditions import Facts, compile_conditions, matches
 from .constants import DRY_RUN_SAMPLE, DRY_RUN_SCAN, SCHEMA_VERSION, Language, Outcome
 from .definition import dump
-from .engine import rules_changed, rules_write_rolled_back
+from .engine import rules_changed
 from .models import CannedReply, Macro, Rule, RuleExecution
 from .permissions import can_edit_shared, can_manage_rules, can_use_macros
 from .placeholders import context_for, render, unknown_names
@@ -97,7 +97,6 @@ def rule_create(
             )
             _after_rule_write(rule)
     except IntegrityError as exc:
-        rules_write_rolled_back()
         raise ValidationFailed(_("A rule with this name already exists."), field="name") from exc
     return rule
 
@@ -131,7 +130,6 @@ def rule_update(*, user: User, rule: Rule, changes: dict[str, Any]) -> Rule:
             rule.save()
             _after_rule_write(rule)
     except IntegrityError as exc:
-        rules_write_rolled_back()
         raise ValidationFailed(_("A rule with this name already exists."), field="name") from exc
     rule.refresh_from_db()
     return rule

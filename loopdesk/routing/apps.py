@@ -13,5 +13,8 @@ class RoutingConfig(AppConfig):
         from loopdesk.tickets import hooks
 
         from .handlers import on_ticket_change
+        from .models import TeamRouting
+        from .selectors import ROUTING_CONFIG
 
+        ROUTING_CONFIG.connect(TeamRouting)
         hooks.subscribe("routing", on_ticket_change, order=HOOK_ORDER)

@@ -24,8 +24,8 @@ FREES_ON = {TicketEventType.ASSIGNED.value, TicketEventType.STATUS_CHANGED.value
 
 def on_ticket_change(change: TicketChange) -> None:
     types = set(change.types)
-    if not types & (ROUTE_ON | FREES_ON):
-        return
+    if not types & (ROUTE_ON | FREES_ON) or not selectors.auto_team_ids():
+        return  # nothing to route, or every team assigns by hand (nobody waits either)
     row = (
         Ticket.objects.filter(pk=change.ticket_id)
         .values("team_id", "assignee_id", "status_category")

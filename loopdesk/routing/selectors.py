@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from loopdesk.accounts.models import Role, Team, User
+from loopdesk.core.config_cache import ConfigCache
 from loopdesk.customers.models import Contact
 from loopdesk.sla.calendars import CalendarSpec, spec_for
 from loopdesk.sla.models import BusinessCalendar, CalendarException
@@ -23,9 +24,20 @@ from .strategies import Candidate, Requirement
 ROUTABLE_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.TECHNICIAN)
 
 
+ROUTING_CONFIG = ConfigCache("routing")
+
+
+def _team_settings() -> dict[int, TeamRouting]:
+    """Every team's routing row, cached per process (read after every ticket change)."""
+    return ROUTING_CONFIG.compiled(
+        lambda: {row.team_id: row for row in TeamRouting.objects.order_by("pk")}
+    )
+
+
 def team_strategy(team_id: int) -> TeamRouting:
-    """The team's routing settings (an unsaved manual row when it has none)."""
-    row = TeamRouting.objects.filter(team_id=team_id).first()
+    """The team's routing settings (an unsaved manual row when it has none). Shared by
+    the requests of this thread: read-only."""
+    row = _team_settings().get(team_id)
     return row or TeamRouting(team_id=team_id, strategy=Strategy.MANUAL)
 
 
@@ -227,10 +239,8 @@ def waiting_ticket_ids(*, team_id: int, limit: int) -> list[int]:
 
 def auto_team_ids() -> list[int]:
     """Teams whose tickets are assigned automatically."""
-    return list(
-        TeamRouting.objects.exclude(strategy=Strategy.MANUAL)
-        .order_by("pk")
-        .values_list("team_id", flat=True)
+    return sorted(
+        team_id for team_id, row in _team_settings().items() if row.strategy != Strategy.MANUAL
     )
 
 

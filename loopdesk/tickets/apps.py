@@ -6,3 +6,9 @@ class TicketsConfig(AppConfig):
     name = "loopdesk.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from .config import TICKET_CONFIG
+        from .models import CustomFieldDefinition, Status
+
+        TICKET_CONFIG.connect(Status, CustomFieldDefinition)

@@ -13,6 +13,7 @@ from loopdesk.core.exceptions import NotFound, ValidationFailed
 from loopdesk.core.lookups import id_list
 from loopdesk.core.pagination import Page, SortKey, encode_cursor, keyset_ids, keyset_page
 
+from .config import ticket_config
 from .constants import Channel, Priority, StatusCategory, TicketType
 from .models import Attachment, Message, Status, Ticket, TicketEvent
 from .models.ticket import OPEN_Q
@@ -419,16 +420,16 @@ def attachment_get_for_user(*, user, public_id) -> Attachment:
 
 
 def statuses_active() -> list[Status]:
-    return list(Status.objects.filter(is_active=True).order_by("order", "pk"))
+    return ticket_config().active_statuses
 
 
 def status_by_key(key: str) -> Status:
-    try:
-        return Status.objects.get(key=key, is_active=True)
-    except Status.DoesNotExist as exc:
+    status = ticket_config().active_status(key) if isinstance(key, str) else None
+    if status is None:
         raise ValidationFailed(
             _("Unknown status: %(key)s") % {"key": f"{str(key)[:40]}"}, field="status"
-        ) from exc
+        )
+    return status
 
 
 def ticket_get_for_page(*, user, number: int) -> Ticket:

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from loopdesk.sla import config_cache
+from loopdesk.sla.config_cache import SLA_CONFIG
 from loopdesk.sla.models import SlaPolicy
 from loopdesk.sla.services.clocks import compiled_policies
 from loopdesk.sla.services.policies import TargetSpec, sla_policy_create
@@ -40,5 +40,5 @@ def test_commit_elsewhere_is_seen_through_the_shared_version(
     # Another process commits a policy: its on-commit bump is all this process sees.
     SlaPolicy.objects.filter(name="first").update(name="renamed")  # no signal, like a raw write
     assert names() == ["first"]
-    config_cache._bump_shared()
+    SLA_CONFIG.bump_shared()
     assert names() == ["renamed"]

@@ -4,11 +4,11 @@ import math
 import re
 from datetime import date
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import ValidationFailed
 
+from ..config import ticket_config
 from ..constants import MAX_TAG_LENGTH, MAX_TAGS_PER_TICKET
 from ..models import CustomFieldDefinition, CustomFieldKind, Tag
 
@@ -45,13 +45,13 @@ def tags_normalise(names: list[str]) -> list[str]:
 def tags_get_or_create(names: list[str]) -> list[Tag]:
     if not names:
         return []
-    with transaction.atomic():
-        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+    # ON CONFLICT DO NOTHING (INSERT OR IGNORE): a tag another writer just added is no error.
+    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=names))
 
 
 def custom_field_definitions(ticket_type: str | None = None) -> list[CustomFieldDefinition]:
-    defs = list(CustomFieldDefinition.objects.filter(is_active=True))
+    defs = list(ticket_config().custom_fields)
     if ticket_type:
         defs = [d for d in defs if d.applies_to(ticket_type)]
     return defs

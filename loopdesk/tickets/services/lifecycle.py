@@ -18,6 +18,7 @@ from loopdesk.core.sequences import TICKET_NUMBER, next_value
 from loopdesk.customers.models import Contact
 
 from .. import events
+from ..config import ticket_config
 from ..constants import Channel, Priority, StatusCategory, TicketType
 from ..events import Actor
 from ..lock_objects import ticket_lock
@@ -53,11 +54,7 @@ class TicketFields:
 
 
 def status_default(category: str) -> Status:
-    status = (
-        Status.objects.filter(category=category, is_active=True)
-        .order_by("-is_default", "order", "pk")
-        .first()
-    )
+    status = ticket_config().default_status(category)
     if status is None:
         raise ValidationFailed(
             _("No active status in category %(category)s; check the admin.")
@@ -108,7 +105,9 @@ def _check_assignee(assignee: User | None, team: Team | None) -> None:
         )
 
 
-@transaction.atomic
+# No savepoint: its one caller (intake) runs it inside its own transaction, which rolls
+# back as a whole when anything here fails.
+@transaction.atomic(savepoint=False)
 def ticket_create(
     *,
     subject: str,
@@ -151,7 +150,7 @@ def ticket_create(
         parent=parent,
     )
     if tag_names:
-        ticket.tags.set(tags_get_or_create(tag_names))
+        ticket.tags.add(*tags_get_or_create(tag_names))  # a new ticket has none to compare
     search.index_ticket(ticket)
     events.record(
         ticket=ticket,

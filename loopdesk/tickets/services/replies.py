@@ -104,6 +104,7 @@ def message_add(
     raw_ref: str = "",
     set_status: Status | None = None,
     channel_meta: dict | None = None,
+    ticket_locked: bool = False,
 ) -> Message:
     """Add one message and apply its lifecycle effects in the same transaction.
 
@@ -112,6 +113,8 @@ def message_add(
     - `set_status` lets an agent reply and change the status in one step ("reply and solve").
     - @handles in notes notify and add those agents as followers.
     Raises IntegrityError on a duplicate (channel, external_id): intake relies on it.
+    `ticket_locked=True`: the caller's transaction already holds the ticket's lock and `ticket`
+    is its current state (intake, which created the ticket in that transaction).
     """
     attachments = attachments or []
     if kind not in MessageKind.values:
@@ -134,8 +137,10 @@ def message_add(
     if from_customer and kind == MessageKind.NOTE:
         raise ValidationFailed(_("Customers cannot add internal notes."), field="kind")
 
-    with transaction.atomic():
-        locked = ticket_lock(ticket_id=ticket.pk)
+    # A caller holding the lock owns the transaction and rolls it back as a whole on any
+    # error here: no savepoint of our own.
+    with transaction.atomic(savepoint=not ticket_locked):
+        locked = ticket if ticket_locked else ticket_lock(ticket_id=ticket.pk)
         if locked.status_category == StatusCategory.CLOSED and not kind == MessageKind.NOTE:
             raise ValidationFailed(
                 _("This ticket is closed; a follow-up ticket is needed."), field="ticket"
