@@ -117,6 +117,8 @@ def _existing(inbound: InboundMessage) -> IntakeResult | None:
 
 @transaction.atomic
 def _intake(inbound: InboundMessage) -> IntakeResult:
+    from loopdesk.sla.services.clocks import sla_apply_events, sla_sync_deferred
+
     contact = inbound.contact
     if contact is None:
         if inbound.sender is None:
@@ -134,30 +136,35 @@ def _intake(inbound: InboundMessage) -> IntakeResult:
     if ticket is not None and ticket.status_category == StatusCategory.CLOSED:
         parent, ticket = ticket, None  # a reply to a closed ticket opens a follow-up
     created = ticket is None
-    if created:
-        ticket = ticket_create(
-            subject=inbound.subject,
-            contact=contact,
-            channel=inbound.channel,
+    # A new ticket writes two events (created, customer replied): the SLA clocks fold them
+    # once, at the end, instead of once per event (same clocks, half the statements).
+    with sla_sync_deferred():
+        if created:
+            ticket = ticket_create(
+                subject=inbound.subject,
+                contact=contact,
+                channel=inbound.channel,
+                actor=actor,
+                fields=inbound.fields,
+                strict_subject=inbound.strict,
+                parent=parent,
+            )
+        message = message_add(
+            ticket=ticket,
             actor=actor,
-            fields=inbound.fields,
-            strict_subject=inbound.strict,
-            parent=parent,
+            kind=MessageKind.REPLY,
+            body_text=inbound.text,
+            body_html=inbound.html,
+            channel=inbound.channel,
+            author_contact=contact,
+            attachments=inbound.attachments,
+            external_id=inbound.external_id,
+            raw_ref=inbound.raw_ref,
+            channel_meta=inbound.channel_meta,
+            ticket_locked=created,  # a ticket created in this transaction is ours alone
         )
-    message = message_add(
-        ticket=ticket,
-        actor=actor,
-        kind=MessageKind.REPLY,
-        body_text=inbound.text,
-        body_html=inbound.html,
-        channel=inbound.channel,
-        author_contact=contact,
-        attachments=inbound.attachments,
-        external_id=inbound.external_id,
-        raw_ref=inbound.raw_ref,
-        channel_meta=inbound.channel_meta,
-    )
     ticket = message.ticket  # the locked, current row message_add wrote through
+    sla_apply_events(ticket=ticket, new_ticket=created)
     return IntakeResult(ticket=ticket, message=message, created=created, duplicate=False)
 
 

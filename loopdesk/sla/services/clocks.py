@@ -24,7 +24,6 @@ from loopdesk.tickets.lock_objects import ticket_lock
 from loopdesk.tickets.models import Status, Ticket, TicketEvent, TicketEventType
 from loopdesk.tickets.models.ticket import OPEN_Q
 
-from .. import config_cache
 from ..calendars import ALWAYS_OPEN, spec_for
 from ..clocks import (
     FOLDED_TYPES,
@@ -36,6 +35,7 @@ from ..clocks import (
     empty_state,
     project,
 )
+from ..config_cache import SLA_CONFIG
 from ..constants import ClockState
 from ..matching import PolicyRule, TargetRule
 from ..models import BusinessCalendar, SlaPolicy, TicketClock, TicketSla
@@ -115,15 +115,25 @@ def compiled_policies() -> tuple[list[SlaPolicy], tuple[PolicyRule, ...], dict[i
         categories = dict(Status.objects.values_list("pk", "category"))
         return policies, tuple(policy_rule(p) for p in policies), categories
 
-    return config_cache.compiled(build)
+    return SLA_CONFIG.compiled(build)
 
 
-def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
-    contact = (
+def _contact(ticket: Ticket) -> Contact:
+    """The requester with its organisation: the one the caller already holds (intake) when
+    both are loaded, else one query."""
+    if Ticket.contact.is_cached(ticket):
+        contact = ticket.contact
+        if contact.organization_id is None or Contact.organization.is_cached(contact):
+            return contact
+    return (
         Contact.objects.select_related("organization")
         .only("tier", "organization__tier")
         .get(pk=ticket.contact_id)
     )
+
+
+def ticket_context(ticket: Ticket, policies: list[SlaPolicy]) -> Context:
+    contact = _contact(ticket)
     vip = contact.tier == Tier.VIP or (
         contact.organization is not None and contact.organization.tier == Tier.VIP
     )
@@ -152,18 +162,25 @@ def _new_events(ticket: Ticket, after: int) -> list[Event]:
     return [event_data(r) for r in rows]
 
 
-def sla_apply_events(*, ticket: Ticket, event_type: str | None = None) -> TicketSla | None:
+def sla_apply_events(
+    *, ticket: Ticket, event_type: str | None = None, new_ticket: bool = False
+) -> TicketSla | None:
     """Fold the ticket's unseen events into its SLA state (call inside the transaction that
     wrote them; the caller holds the ticket lock). With `event_type` (the event just
-    written) events the fold ignores cost nothing; they are read and skipped next time."""
+    written) events the fold ignores cost nothing; they are read and skipped next time.
+    `new_ticket=True`: the caller created the ticket in this transaction, so it has no SLA
+    state and no clocks yet, and neither is read."""
     if _deferred.get() or (event_type is not None and event_type not in FOLDED_TYPES):
         return None
     with transaction.atomic(savepoint=False):  # joins the caller's transaction
-        sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
         policies = compiled_policies()[0]
+        if new_ticket:
+            sla = None
+        else:
+            sla = TicketSla.objects.select_for_update().filter(ticket_id=ticket.pk).first()
         if sla is None and not policies:
             return None  # SLA unused: nothing to keep; a later fold starts from the first event
-        return _fold_and_store(ticket, sla, policies, from_scratch=False)
+        return _fold_and_store(ticket, sla, policies, from_scratch=False, new_ticket=new_ticket)
 
 
 def sla_recompute(*, ticket: Ticket) -> TicketSla | None:
@@ -178,7 +195,12 @@ def sla_recompute(*, ticket: Ticket) -> TicketSla | None:
 
 
 def _fold_and_store(
-    ticket: Ticket, sla: TicketSla | None, policies: list[SlaPolicy], *, from_scratch: bool
+    ticket: Ticket,
+    sla: TicketSla | None,
+    policies: list[SlaPolicy],
+    *,
+    from_scratch: bool,
+    new_ticket: bool = False,
 ) -> TicketSla | None:
     if sla is None:
         sla = TicketSla(ticket_id=ticket.pk, state=empty_state(), last_event_id=0)
@@ -197,7 +219,7 @@ def _fold_and_store(
     sla.save()
     by_id = {p.pk: p for p in policies}
     views = project(state, ctx)
-    _store_clocks(ticket, views, by_id, old_policy_id, state["policy"])
+    _store_clocks(ticket, views, by_id, old_policy_id, state["policy"], new_ticket=new_ticket)
     return sla
 
 
@@ -216,19 +238,32 @@ def _store_clocks(
     policies: dict[int, SlaPolicy],
     old_policy_id: int | None,
     new_policy_id: int | None,
+    *,
+    new_ticket: bool = False,
 ) -> None:
+    """Write the projected clocks and the sla.* events of what changed: new clocks in one
+    INSERT and the events in another (a new ticket's fold writes two clocks and three
+    events)."""
     policy = policies.get(new_policy_id) if new_policy_id else None
     actor = _policy_actor(policy)
+    pending: list[tuple[Ticket, str, Actor, dict]] = []
     if old_policy_id != new_policy_id and (policy is not None or old_policy_id is not None):
         old = SlaPolicy.objects.filter(pk=old_policy_id).first() if old_policy_id else None
-        events.record(
-            ticket=ticket,
-            type=TicketEventType.SLA_POLICY_APPLIED,
-            actor=actor if policy else _policy_actor(old),
-            changes={"policy": [events.ref(old), events.ref(policy)]},
+        pending.append(
+            (
+                ticket,
+                TicketEventType.SLA_POLICY_APPLIED,
+                actor if policy else _policy_actor(old),
+                {"policy": [events.ref(old), events.ref(policy)]},
+            )
         )
-    rows = {(c.metric, c.cycle): c for c in TicketClock.objects.filter(ticket_id=ticket.pk)}
+    rows = (
+        {}
+        if new_ticket
+        else {(c.metric, c.cycle): c for c in TicketClock.objects.filter(ticket_id=ticket.pk)}
+    )
     seen = set()
+    added: list[TicketClock] = []
     for view in views:
         key = (view.metric, view.cycle)
         seen.add(key)
@@ -238,7 +273,7 @@ def _store_clocks(
         if row is None:
             row = TicketClock(ticket_id=ticket.pk, metric=view.metric, cycle=view.cycle, **values)
             row.breached = view.breached
-            row.save()
+            added.append(row)
         else:
             # A breach the scheduler recorded on a running clock stays; a fulfilled clock's
             # result is exactly whether it was late.
@@ -256,44 +291,49 @@ def _store_clocks(
                     if f != "breached":
                         setattr(row, f, values[f])
                 row.save(update_fields=[*dirty, "updated_at"])
-        _record_transition(ticket, actor, view, old_state)
+        pending.extend(_transition_events(ticket, actor, view, old_state))
+    if added:
+        TicketClock.objects.bulk_create(added)
     for key, row in rows.items():
         if key not in seen and row.state != ClockState.CANCELLED:
             # The policy in force no longer has this target: the clock stops counting.
             row.state = ClockState.CANCELLED
             row.due_at = row.warn_at = None
             row.save(update_fields=["state", "due_at", "warn_at", "updated_at"])
+    if pending:
+        events.record_many(items=pending)
 
 
-def _record_transition(ticket: Ticket, actor: Actor, view: ClockView, old: str | None) -> None:
+def _transition_events(
+    ticket: Ticket, actor: Actor, view: ClockView, old: str | None
+) -> list[tuple[Ticket, str, Actor, dict]]:
+    """The sla.* events of one clock going from state `old` to the view's state."""
     if old == view.state:
-        return
+        return []
     base = {"metric": [None, view.metric]}
     if view.cycle > 1:
         base["cycle"] = [None, view.cycle]
     due = {"due_at": [None, _iso(view.due_at)]}
+    found = []
     if old is None:
-        events.record(
-            ticket=ticket,
-            type=TicketEventType.SLA_STARTED,
-            actor=actor,
-            changes={**base, "target_minutes": [None, view.target_minutes], **due},
-        )
+        started = {**base, "target_minutes": [None, view.target_minutes], **due}
+        found.append((ticket, TicketEventType.SLA_STARTED, actor, started))
         if view.state == ClockState.RUNNING:
-            return
+            return found
     if view.state == ClockState.PAUSED:
-        events.record(ticket=ticket, type=TicketEventType.SLA_PAUSED, actor=actor, changes=base)
+        found.append((ticket, TicketEventType.SLA_PAUSED, actor, base))
     elif view.state == ClockState.RUNNING:
-        events.record(
-            ticket=ticket, type=TicketEventType.SLA_RESUMED, actor=actor, changes={**base, **due}
-        )
+        found.append((ticket, TicketEventType.SLA_RESUMED, actor, {**base, **due}))
     elif view.state == ClockState.FULFILLED:
-        events.record(
-            ticket=ticket,
-            type=TicketEventType.SLA_FULFILLED,
-            actor=actor,
-            changes={**base, "breached": [None, view.breached]},
+        found.append(
+            (
+                ticket,
+                TicketEventType.SLA_FULFILLED,
+                actor,
+                {**base, "breached": [None, view.breached]},
+            )
         )
+    return found
 
 
 def sla_recompute_open_tickets(*, policy_id: int | None = None, chunk: int = 500) -> int:
