@@ -10,8 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from loopdesk.accounts.directory import directory
 from loopdesk.accounts.models import Role
-from loopdesk.accounts.selectors import teams_visible_to
 from loopdesk.core.htmx import htmx_partial, render_page
 
 from .. import permissions, selectors
@@ -72,9 +72,9 @@ def workspace_context(
     can_edit = permissions.can_edit(user, ticket)
     can_reassign = permissions.can_reassign(user, ticket)
     statuses = selectors.statuses_active()
-    # Only what the pickers and @mention handles read: no full User rows for all staff.
-    users = list(selectors.assignable_users().only("pk", "display_name", "email", "role"))
-    teams = list(teams_visible_to(user)) if can_reassign else []
+    # Only what the pickers and @mention handles read, cached per process.
+    people = directory()  # one read: uncommitted user changes rebuild it on every call
+    staff = people.staff
     composer = composer or {}
     signature = (user.signature or "").strip()
     context = {
@@ -87,13 +87,11 @@ def workspace_context(
         "can_reassign": can_reassign,
         "can_take": can_reassign and ticket.assignee_id != user.pk,
         "statuses": statuses,
-        "teams": teams,
-        "users": users,
         # (value, label) pairs for the side panel's pickers (one tag call per <select>)
         "status_options": [(s.key, s.label) for s in statuses],
-        "team_options": [(t.pk, t.name) for t in teams],
-        "user_options": [(u.pk, str(u)) for u in users],
-        "handles": [u.handle for u in users if u.role != Role.TECHNICIAN],
+        "team_options": people.teams if can_reassign else (),
+        "user_options": [(s.pk, s.label) for s in staff],
+        "handles": [s.handle for s in staff if s.role != Role.TECHNICIAN],
         "priorities": Priority.choices,
         "types": TicketType.choices,
         "custom_fields": _custom_field_rows(

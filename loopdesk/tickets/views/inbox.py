@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from loopdesk.accounts.selectors import teams_visible_to
+from loopdesk.accounts.directory import directory
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.core.htmx import htmx_partial, render_page
 from loopdesk.core.pagination import Page
@@ -89,14 +89,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     }
     if not htmx_partial(request):
         # The filter and bulk-action choices: only the full page draws them.
+        people = directory()  # one read: uncommitted user changes rebuild it on every call
         context.update(
             statuses=[(s.key, s.label) for s in selectors.statuses_active()],
-            # Only what the pickers draw (pk and name): no full User rows for every agent.
-            teams=list(teams_visible_to(user).values_list("pk", "name")),
-            users=[
-                (u.pk, str(u))
-                for u in selectors.assignable_users().only("pk", "display_name", "email")
-            ],
+            # Only what the pickers draw (pk and name), cached per process.
+            teams=people.teams,
+            users=people.staff_choices(),
             priorities=Priority.choices,
             channels=Channel.choices,
             types=TicketType.choices,

@@ -7,6 +7,7 @@ Here each row of `selectors.inbox_page` becomes an InboxRow, and the row templat
 prints its fields.
 """
 
+import html
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -94,6 +95,43 @@ def inbox_rows(rows: list[dict], *, now: datetime | None = None) -> list[InboxRo
     return out
 
 
+def _e(value) -> str:
+    """HTML-escaped text (as the template engine's autoescape), or safe HTML unchanged."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value), quote=True)
+
+
+def inbox_rows_html(rows: list[InboxRow]) -> SafeString:
+    """The list's <tr> rows, written here rather than by a template loop: the engine's
+    generic lookup and escaping of 14 fields on 25 rows cost about a fifth of the page's
+    CPU. Same markup and escaping as the template had (tickets/partials/_ticket_list.html
+    keeps the header and footer)."""
+    parts = []
+    for t in rows:
+        url, number = _e(t.url), int(t.number)
+        tags = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in t.tags)
+        parts.append(
+            f'<tr data-ticket-url="{url}">'
+            f'<td class="sel"><input type="checkbox" name="n" value="{number}" form="bulk-form"'
+            f' data-row-select aria-label="{_e(t.select_label)}"></td>'
+            f'<td class="num">#{number}</td>'
+            f'<td class="subject"><a href="{url}">{_e(t.subject)}</a></td>'
+            f'<td class="c-contact">{_e(t.contact)}</td>'
+            f'<td class="c-status"><span class="badge st-{_e(t.status_category)}">'
+            f"{_e(t.status_label)}</span></td>"
+            f'<td class="c-priority"><span class="badge pr-{int(t.priority)}">'
+            f"{_e(t.priority_label)}</span></td>"
+            f'<td class="c-sla nowrap">{_e(t.sla)}</td>'
+            f'<td class="c-assignee">{_e(t.assignee)}</td>'
+            f'<td class="c-team">{_e(t.team)}</td>'
+            f'<td class="c-tags">{tags}</td>'
+            f'<td class="c-updated nowrap">{_e(t.updated)}</td>'
+            "</tr>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every field escaped by _e above
+
+
 # --- the ticket thread ------------------------------------------------------------------
 
 
@@ -118,6 +156,38 @@ class ThreadRow:
     is_html: bool
     attachments: list[Attached]
     to_article_url: str  # "" when the button is not offered
+    # The article's fixed markup, written once here (see _thread.html, which adds the
+    # channel's note and the "turn into article" form between them):
+    head: SafeString  # <article><header> up to the channel line
+    tail: SafeString  # </header>, body, quoted text, attachments, </article>
+
+
+def _thread_markup(row: ThreadRow, labels: dict[str, str]) -> tuple[SafeString, SafeString]:
+    head = (
+        f'<article class="msg msg-{_e(row.direction)}" id="message-{int(row.pk)}">'
+        f'<header class="msg-head"><span class="author">{_e(row.author)}</span> '
+        f'{_e(row.badge)} <span class="muted small">{_e(row.via)}</span>'
+    )
+    # body_html was sanitised with nh3 when it was stored; everything else is escaped.
+    plain = "" if row.is_html else " plain"
+    quoted = (
+        f'<details class="quoted"><summary>{labels["show_quoted"]}</summary>'
+        f"{_e(row.quoted)}</details>"
+        if row.quoted
+        else ""
+    )
+    attachments = ""
+    if row.attachments:
+        items = "".join(
+            f'<li><a href="{_e(a.url)}" download>{_e(a.filename)}</a> '
+            f'<span class="muted small">{_e(a.size)}</span></li>'
+            for a in row.attachments
+        )
+        attachments = f'<ul class="attachments" aria-label="{labels["attachments"]}">{items}</ul>'
+    tail = (
+        f'</header><div class="msg-body{plain}">{_e(row.body)}{quoted}</div>{attachments}</article>'
+    )
+    return mark_safe(head), mark_safe(tail)  # noqa: S308 -- every field escaped by _e
 
 
 def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[ThreadRow]:
@@ -131,33 +201,39 @@ def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[Threa
     channels = {value: str(label) for value, label in Channel.choices}
     attachment_url = url_maker("tickets:attachment", uuid.UUID(int=_SENTINEL))
     to_article_url = url_maker("knowledge:message_to_article") if can_edit else None
+    labels = {
+        "show_quoted": html.escape(_("Show quoted text")),
+        "attachments": html.escape(_("Attachments")),
+    }
     rows = []
     for m in messages:
         if m.body_html:
             body, quoted = html_quote_parts(m.body_html)
         else:
             body, quoted = quote_parts(m.body_text)
-        rows.append(
-            ThreadRow(
-                m=m,
-                pk=m.pk,
-                direction=m.direction,
-                author=str(m.author_user or m.author_contact or unknown),
-                badge=badges[_badge_key(m)],
-                via=via % {"channel": channels.get(m.channel, m.channel)},
-                time=local_time(m.created_at),
-                body=body,
-                quoted=quoted,
-                is_html=bool(m.body_html),
-                attachments=[
-                    Attached(attachment_url(a.public_id), a.filename, filesizeformat(a.size))
-                    for a in m.attachments.all()
-                ],
-                to_article_url=to_article_url(m.pk)
-                if to_article_url and m.direction == "outbound" and not m.is_note
-                else "",
-            )
+        row = ThreadRow(
+            m=m,
+            pk=m.pk,
+            direction=m.direction,
+            author=str(m.author_user or m.author_contact or unknown),
+            badge=badges[_badge_key(m)],
+            via=via % {"channel": channels.get(m.channel, m.channel)},
+            time=local_time(m.created_at),
+            body=body,
+            quoted=quoted,
+            is_html=bool(m.body_html),
+            attachments=[
+                Attached(attachment_url(a.public_id), a.filename, filesizeformat(a.size))
+                for a in m.attachments.all()
+            ],
+            to_article_url=to_article_url(m.pk)
+            if to_article_url and m.direction == "outbound" and not m.is_note
+            else "",
+            head=SafeString(),
+            tail=SafeString(),
         )
+        row.head, row.tail = _thread_markup(row, labels)
+        rows.append(row)
     return rows
 
 
