@@ -1,6 +1,7 @@
 """Loopdesk benchmarks: a bulk data generator and in-process page measurements.
 
     python -m bench generate --tickets 100000 [--database-url URL] [--seed N] [--no-index]
+    python -m bench sla-state [--database-url URL]   (data generated before it existed)
     python -m bench pages [--database-url URL] [--runs 30]
     python -m bench sla-tick [--database-url URL] [--clocks 1000000] [--due 1000] [--runs 5]
     python -m bench http [--database-url URL] [--duration 5] [--concurrency 1,16] [--repeat 3]
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     gen.add_argument("--chunk", type=int, default=5_000, help="tickets per transaction")
     gen.add_argument("--no-index", action="store_true", help="skip building the search index")
 
+    sla_state = sub.add_parser(
+        "sla-state", help="add the demo SLA policies and open tickets' clocks to generated data"
+    )
     pages = sub.add_parser("pages", help="measure the inbox, ticket page and API in-process")
     pages.add_argument("--runs", type=int, default=30, help="measured runs per page")
     pages.add_argument("--warmup", type=int, default=3)
@@ -99,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
 
     for p in (
         gen,
+        sla_state,
         prof,
         pages,
         tick,
@@ -116,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.generate import generate
 
         generate(tickets=args.tickets, seed=args.seed, chunk=args.chunk, index=not args.no_index)
+    elif args.command == "sla-state":
+        from bench.sla_state import add_sla_state
+
+        add_sla_state()
     elif args.command == "sla-tick":
         from bench.sla_tick import run
 

@@ -26,6 +26,7 @@ from loopdesk.customers.models import Contact, ContactIdentity, Organization
 from loopdesk.tickets.models import Category, Message, Status, Tag, Ticket, TicketEvent
 
 from .rows import Cast, plan_ticket
+from .sla_state import add_sla_state
 
 SEQUENCE = "loopdesk_ticket_number_seq"
 BATCH = 2_000  # rows per INSERT statement
@@ -62,6 +63,7 @@ def generate(*, tickets: int, seed: int = 1, chunk: int = 5_000, index: bool = T
     )
     if index:
         _build_search_index()
+    add_sla_state()
     with connection.cursor() as cursor:  # fresh planner statistics for the page benchmark
         cursor.execute("ANALYZE")
     print(

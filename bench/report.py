@@ -1,6 +1,7 @@
 """Markdown tables from `python -m bench http` results, for docs/performance.md.
 
 python -m bench.report bench/results/<stamp>-http-sqlite.json [more.json ...]
+python -m bench.report --ab before.json after.json   (one before → after table)
 """
 
 import json
@@ -43,7 +44,41 @@ def table(body: dict) -> str:
     return "\n".join(lines)
 
 
+def ab_table(before: dict, after: dict) -> str:
+    """Two runs of the same workloads side by side (an A/B: same machine, same hour)."""
+    lines = [
+        f"before {before.get('commit', '?')} ({before['timestamp']}) → after "
+        f"{after.get('commit', '?')} ({after['timestamp']}); {after['database']['vendor']}, "
+        f"{after['rows_in_db']['tickets']:,} tickets; {after['repeat']} × "
+        f"{after['duration_s']:g} s per cell, medians.",
+        "",
+        "| workload | c | queries | CPU ms/req (app + DB) | req/s | × hello | p95 ms |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    old = {(r["workload"], r["concurrency"]): r for r in before["results"]}
+    seen = set()
+    for r in after["results"]:
+        key = (r["workload"], r["concurrency"])
+        b = old.get(key)
+        if b is None or key in seen or r["workload"] == "hello":
+            continue
+        seen.add(key)
+        cpu_b = b.get("app_cpu_ms", 0) + b.get("db_cpu_ms", 0)
+        cpu_a = r.get("app_cpu_ms", 0) + r.get("db_cpu_ms", 0)
+        change = f" ({(cpu_a - cpu_b) / cpu_b:+.0%})" if cpu_b else ""
+        lines.append(
+            f"| {r['workload']} | {r['concurrency']} | {b['queries']} → {r['queries']} "
+            f"| {cpu_b:.1f} → {cpu_a:.1f}{change} | {b['rps']:.1f} → {r['rps']:.1f} "
+            f"| {b['x_hello']:.3f} → {r['x_hello']:.3f} | {b['p95_ms']:.1f} → {r['p95_ms']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(paths: list[str]) -> None:
+    if paths[:1] == ["--ab"] and len(paths) == 3:
+        before, after = (json.loads(Path(p).read_text()) for p in paths[1:])
+        print(ab_table(before, after))
+        return
     for path in paths:
         print(table(json.loads(Path(path).read_text())))
         print()
