@@ -404,10 +404,21 @@ def test_poller_loop_fetches_on_idle_without_waiting_for_the_interval(imap_accou
             return outcome
 
     ingest = StopAfterOne()
+    polls: list[int] = []
+    original_poll = imap.poll_mailbox
+
+    def counted_poll(mb, **kwargs):
+        try:
+            return original_poll(mb, **kwargs)
+        finally:
+            polls.append(mb.pk)
+
+    monkeypatch.setattr(imap, "poll_mailbox", counted_poll)
 
     def deliver() -> None:
-        if _wait_for(lambda: wakes == [mailbox.pk], 10):  # the watcher is idling
-            time.sleep(0.5)  # the wake-up poll after connecting has run
+        # The watcher is idling and the wake-up poll after connecting (the 2nd) has run:
+        # with a one-hour interval there is no other poll.
+        if _wait_for(lambda: wakes == [mailbox.pk] and len(polls) >= 2, 10):
             imap_account.append(make_mail(1))
 
     helper = threading.Thread(target=deliver, daemon=True)

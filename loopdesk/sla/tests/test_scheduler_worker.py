@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -82,17 +83,20 @@ def test_loopdesk_worker_fires_breaches_and_sends_the_email_through_the_queue(
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
+        # The email task runs once db_worker is up (system checks, then a random start-up
+        # delay of up to 1 s): wait for its output, not for a fixed time.
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if TicketEvent.objects.filter(ticket=ticket, type="sla.breached").exists():
-                break
-            time.sleep(0.5)
-        # The email task runs in the same worker right after the tick commits.
-        time.sleep(3)
+        while time.monotonic() < deadline and not any("SLA target breached" in x for x in lines):
+            time.sleep(0.2)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        output, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=30)
+    output = "".join(lines)
     assert TicketEvent.objects.filter(ticket=ticket, type="sla.breached").count() == 1
     assert list(ticket.tags.values_list("name", flat=True)) == ["late-worker"]
     assert "SLA target breached" in output, output[-3000:]
