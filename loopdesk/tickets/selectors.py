@@ -1,12 +1,13 @@
 """Reads for tickets. Every query starts from Ticket.objects.visible_to(user)."""
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import NotFound, ValidationFailed
@@ -14,8 +15,8 @@ from loopdesk.core.lookups import id_list
 from loopdesk.core.pagination import Page, SortKey, encode_cursor, keyset_ids, keyset_page
 
 from .config import ticket_config
-from .constants import Channel, Priority, StatusCategory, TicketType
-from .models import Attachment, Message, Status, Ticket, TicketEvent
+from .constants import Channel, MessageKind, Priority, StatusCategory, TicketType
+from .models import Attachment, Message, Status, Tag, Ticket, TicketEvent
 from .models.ticket import OPEN_Q
 
 # What a single-ticket read joins (the page header, side panel and API detail).
@@ -355,13 +356,73 @@ def ticket_get_for_user(*, user, number: int) -> Ticket:
         raise NotFound(_("Ticket not found.")) from exc
 
 
-def ticket_thread(*, ticket: Ticket, include_notes: bool = True) -> list[Message]:
-    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-    )
+@dataclass(slots=True)
+class ThreadMessage:
+    """One message of the agent page's thread: the columns the page shows, the author's
+    name already resolved, the attachments as (public_id, filename, size)."""
+
+    pk: int
+    kind: str
+    direction: str
+    channel: str
+    author: str  # "" when the message has no author (shown as "Unknown")
+    body_text: str
+    body_html: str
+    channel_meta: dict
+    created_at: datetime
+    attachments: list[tuple[uuid.UUID, str, int]] = field(default_factory=list)
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind == MessageKind.NOTE
+
+
+_THREAD_COLUMNS = (
+    "pk",
+    "kind",
+    "direction",
+    "channel",
+    "author_user_id",
+    "author_user__display_name",
+    "author_user__email",
+    "author_contact_id",
+    "author_contact__name",
+    "body_text",
+    "body_html",
+    "channel_meta",
+    "created_at",
+)
+
+
+def ticket_thread(*, ticket: Ticket, include_notes: bool = True) -> list[ThreadMessage]:
+    """The ticket's messages, oldest first, in two plain queries (messages with their
+    authors' names, then attachments): the ticket page's largest read, kept free of
+    model instances and prefetch machinery, which cost ~3 ms on a 20-message thread."""
+    qs = Message.objects.filter(ticket_id=ticket.pk)
     if not include_notes:
-        qs = qs.exclude(kind="note")
-    return list(qs.order_by("created_at", "pk"))
+        qs = qs.exclude(kind=MessageKind.NOTE)
+    messages = []
+    by_pk = {}
+    for row in qs.order_by("created_at", "pk").values_list(*_THREAD_COLUMNS):
+        (pk, kind, direction, channel, user_id, user_name, user_email, contact_id,
+         contact_name, body_text, body_html, meta, created_at) = row  # fmt: skip
+        if user_id is not None:
+            author = user_name or user_email  # str(User)
+        else:
+            author = contact_name if contact_id is not None else ""
+        message = ThreadMessage(
+            pk, kind, direction, channel, author, body_text, body_html, meta or {}, created_at
+        )
+        messages.append(message)
+        by_pk[pk] = message
+    if messages:
+        attachments = Attachment.objects.filter(ticket_id=ticket.pk).order_by("pk")
+        for message_id, public_id, filename, size in attachments.values_list(
+            "message_id", "public_id", "filename", "size"
+        ):
+            if message_id in by_pk:
+                by_pk[message_id].attachments.append((public_id, filename, size))
+    return messages
 
 
 def ticket_messages_page(*, ticket: Ticket, after: str | None, size: int = 50) -> Page:
@@ -433,26 +494,18 @@ def status_by_key(key: str) -> Status:
 
 
 def ticket_get_for_page(*, user, number: int) -> Ticket:
-    """The ticket for the agent workspace page: like ticket_get_for_user, but with the
-    contact's identities (for the customer panel) instead of followers, so the page
-    keeps a constant, small number of queries."""
-    from loopdesk.customers.models import ContactIdentity
-
+    """The ticket for the agent workspace page and its mutations: one query with what
+    the header and side panel show. The page reads tags and the contact's identities
+    with two plain queries of its own (ticket_tag_names, contact_identities), fresh after
+    a mutation and cheaper than prefetch_related's machinery."""
     try:
-        return (
-            Ticket.objects.visible_to(user)
-            .select_related(*DETAIL_RELATED)
-            .prefetch_related(
-                "tags",
-                Prefetch(
-                    "contact__identities",
-                    queryset=ContactIdentity.objects.order_by("kind", "-is_primary", "value"),
-                ),
-            )
-            .get(number=number)
-        )
+        return Ticket.objects.visible_to(user).select_related(*DETAIL_RELATED).get(number=number)
     except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound(_("Ticket not found.")) from exc
+
+
+def ticket_tag_names(*, ticket: Ticket) -> list[str]:
+    return list(Tag.objects.filter(tickets__id=ticket.pk).values_list("name", flat=True))
 
 
 def assignable_users():

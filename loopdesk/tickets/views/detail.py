@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from loopdesk.accounts.directory import directory
 from loopdesk.accounts.models import Role
 from loopdesk.core.htmx import htmx_partial, render_page
+from loopdesk.customers.selectors import contact_identities
 
 from .. import permissions, selectors
 from ..constants import Priority, StatusCategory, TicketType
@@ -77,12 +78,12 @@ def workspace_context(
     staff = people.staff
     composer = composer or {}
     signature = (user.signature or "").strip()
+    tag_names = selectors.ticket_tag_names(ticket=ticket)
     context = {
         "ticket": ticket,
         "contact": ticket.contact,
-        "identities": list(ticket.contact.identities.all()),  # prefetched
-        "tags": list(ticket.tags.all()),  # prefetched
-        "tag_text": ", ".join(t.name for t in ticket.tags.all()),
+        "identities": contact_identities(contact=ticket.contact),
+        "tag_text": ", ".join(tag_names),
         "can_edit": can_edit,
         "can_reassign": can_reassign,
         "can_take": can_reassign and ticket.assignee_id != user.pk,

@@ -24,8 +24,8 @@ from loopdesk.channels.templatetags.mail_display import html_quote_parts, quote_
 from loopdesk.core.templatetags.loopdesk_time import local_time, relative_time
 from loopdesk.sla.templatetags.sla import badge, badge_html
 
-from .. import models
 from ..constants import Channel
+from ..selectors import ThreadMessage
 from ..templatetags.tickets_tags import priority_label
 
 _SENTINEL = 987654321
@@ -144,7 +144,7 @@ class Attached:
 
 @dataclass(slots=True)
 class ThreadRow:
-    m: models.Message  # for the channel's own include (mail threading and delivery notes)
+    m: ThreadMessage  # for the channel's own include (mail threading and delivery notes)
     pk: int
     direction: str
     author: str
@@ -190,7 +190,7 @@ def _thread_markup(row: ThreadRow, labels: dict[str, str]) -> tuple[SafeString, 
     return mark_safe(head), mark_safe(tail)  # noqa: S308 -- every field escaped by _e
 
 
-def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[ThreadRow]:
+def thread_rows(messages: list[ThreadMessage], *, can_edit: bool) -> list[ThreadRow]:
     badges = {
         "note": format_html('<span class="badge">{}</span>', _("Internal note")),
         "inbound": format_html('<span class="badge">{}</span>', _("Customer")),
@@ -215,7 +215,7 @@ def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[Threa
             m=m,
             pk=m.pk,
             direction=m.direction,
-            author=str(m.author_user or m.author_contact or unknown),
+            author=m.author or unknown,
             badge=badges[_badge_key(m)],
             via=via % {"channel": channels.get(m.channel, m.channel)},
             time=local_time(m.created_at),
@@ -223,8 +223,8 @@ def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[Threa
             quoted=quoted,
             is_html=bool(m.body_html),
             attachments=[
-                Attached(attachment_url(a.public_id), a.filename, filesizeformat(a.size))
-                for a in m.attachments.all()
+                Attached(attachment_url(public_id), filename, filesizeformat(size))
+                for public_id, filename, size in m.attachments
             ],
             to_article_url=to_article_url(m.pk)
             if to_article_url and m.direction == "outbound" and not m.is_note
@@ -237,7 +237,7 @@ def thread_rows(messages: list[models.Message], *, can_edit: bool) -> list[Threa
     return rows
 
 
-def _badge_key(m: models.Message) -> str:
+def _badge_key(m: ThreadMessage) -> str:
     if m.is_note:
         return "note"
     return "inbound" if m.direction == "inbound" else "outbound"
