@@ -71,3 +71,11 @@ def id_list(ids: list[int]) -> RawSQL:
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", [values])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+
+
+def text_list(values: list[str]) -> RawSQL:
+    """`session_key__in=text_list(keys)`: like id_list, for strings."""
+    values = [str(v) for v in values]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", [values])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])

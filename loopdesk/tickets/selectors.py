@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from loopdesk.core.exceptions import NotFound, ValidationFailed
 from loopdesk.core.lookups import id_list
 from loopdesk.core.pagination import Page, SortKey, encode_cursor, keyset_ids, keyset_page
+from loopdesk.core.prepared import PreparedQuery
 
 from .config import ticket_config
 from .constants import Channel, MessageKind, Priority, StatusCategory, TicketType
@@ -231,6 +232,23 @@ def sla_summary_annotations() -> dict:
     }
 
 
+# The two fixed-shape reads of every inbox page, compiled once per process (core.prepared).
+_INBOX_ROWS = PreparedQuery(
+    lambda ids: (
+        Ticket.objects.filter(pk__in=ids)
+        .annotate(**sla_summary_annotations())
+        .values(*INBOX_ROW_VALUES, "sla_due_at", "sla_paused")
+    )
+)
+_TICKET_TAGS = PreparedQuery(
+    lambda ids: (
+        Ticket.tags.through.objects.filter(ticket_id__in=ids)
+        .order_by("tag__name")
+        .values("ticket_id", "tag__name")
+    )
+)
+
+
 def inbox_page(
     *,
     user,
@@ -261,20 +279,11 @@ def inbox_page(
     if not ids:
         return Page(items=[], next_cursor=None)
     position = {pk: i for i, pk in enumerate(ids)}
-    rows = sorted(
-        Ticket.objects.filter(pk__in=ids)
-        .annotate(**sla_summary_annotations())
-        .values(*INBOX_ROW_VALUES, "sla_due_at", "sla_paused"),
-        key=lambda row: position[row["id"]],
-    )
+    rows = sorted(_INBOX_ROWS.dicts(ids), key=lambda row: position[row["id"]])
     has_more = len(rows) > size
     rows = rows[:size]
     tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    for ticket_id, name in (
-        Ticket.tags.through.objects.filter(ticket_id__in=tags)
-        .order_by("tag__name")
-        .values_list("ticket_id", "tag__name")
-    ):
+    for ticket_id, name in _TICKET_TAGS.tuples(list(tags)):
         tags[ticket_id].append(name)
     for row in rows:
         row["tags"] = tags[row["id"]]

@@ -1,0 +1,105 @@
+"""Fixed-shape read queries compiled by the ORM once per process, then run as plain SQL.
+
+The inbox reads its 25 rows with one query whose SQL never changes: only the list of ids
+does. Building that queryset and compiling it (joins, annotations, aliases, converters)
+cost the ORM ~1.2 ms on every page, four times what SQLite takes to run it. A
+`PreparedQuery` builds the queryset once per database connection wrapper, with the ids
+passed as one parameter (`id_list`: a JSON array on SQLite, an array on PostgreSQL), keeps
+the compiled SQL and the columns' converters, and afterwards only binds the new ids.
+
+Only for queries whose shape does not depend on the request: the builder receives the
+ids' placeholder and nothing else, so nothing a user sends can change the SQL. Keys may
+be strings instead of ids (`kind="text"`, e.g. session keys).
+
+    TICKET_ROWS = PreparedQuery(
+        lambda ids: Ticket.objects.filter(pk__in=ids).values("id", "subject")
+    )
+    TICKET_ROWS.dicts([3, 1, 2])  # [{"id": 3, "subject": ...}, ...] (database order)
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from .lookups import id_list, text_list
+
+# Never a real key: they mark where the keys go among the compiled query's parameters.
+_MARKERS = {"int": (id_list, -7_345_918_273), "text": (text_list, "\x00prepared-marker\x00")}
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    slot: int  # index of the ids parameter in params
+    columns: tuple[str, ...]
+    converters: dict
+    compiler: Any
+
+
+class PreparedQuery:
+    def __init__(self, build: Callable[[Any], QuerySet], *, kind: str = "int") -> None:
+        self._build = build
+        self._as_param, self._marker = _MARKERS[kind]
+        self._local = threading.local()  # Django's connection wrappers are per thread
+
+    def _compiled(self, using: str) -> _Compiled:
+        cache = self._local.__dict__.setdefault("by_alias", {})
+        wrapper = connections[using]
+        found = cache.get(using)
+        if found is not None and found[0] is wrapper:
+            return found[1]
+        qs = self._build(self._as_param([self._marker]))
+        compiler = qs.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        marker = self._as_param([self._marker]).params[0]
+        slots = [i for i, p in enumerate(params) if p == marker]
+        if len(slots) != 1:
+            raise ValueError("a prepared query takes its keys in exactly one placeholder")
+        select = compiler.select[: compiler.col_count]
+        columns = tuple(alias for _expr, _sql, alias in select)
+        if any(c is None for c in columns):
+            raise ValueError("a prepared query must name its columns (use values())")
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slot=slots[0],
+            columns=columns,
+            converters=compiler.get_converters([expr for expr, _sql, _alias in select]),
+            compiler=compiler,
+        )
+        cache[using] = (wrapper, compiled)
+        return compiled
+
+    def tuples(self, keys: list, *, using: str = "default") -> list[tuple]:
+        """The rows for these keys as tuples, in the order of `columns(using)`."""
+        if not keys:
+            return []
+        c = self._compiled(using)
+        params = list(c.params)
+        params[c.slot] = self._as_param(keys).params[0]
+        with connections[using].cursor() as cursor:
+            cursor.execute(c.sql, params)
+            rows = cursor.fetchall()
+        if c.converters:
+            rows = [tuple(r) for r in c.compiler.apply_converters(rows, c.converters)]
+        return rows
+
+    def dicts(self, keys: list, *, using: str = "default") -> list[dict]:
+        """The rows for these keys as dicts keyed like the queryset's values()."""
+        rows = self.tuples(keys, using=using)
+        columns = self._compiled(using).columns
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def columns(self, using: str = "default") -> tuple[str, ...]:
+        return self._compiled(using).columns
+
+    def instances(self, model, keys: list, *, using: str = "default") -> list:
+        """Model instances (as `Model.from_db` builds them) from a values() query that
+        selects every concrete field by its attname."""
+        columns = self.columns(using)
+        return [model.from_db(using, columns, row) for row in self.tuples(keys, using=using)]
