@@ -4,6 +4,8 @@ import hmac
 
 from django.db.models import QuerySet
 
+from loopdesk.core.prepared import PreparedQuery
+
 from .models import ApiKey, Role, Team, User
 from .services import KEY_PREFIX, hash_secret
 
@@ -13,9 +15,8 @@ def api_key_authenticate(*, secret: str) -> ApiKey | None:
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None
     prefix = secret[len(KEY_PREFIX) :].split("_", 1)[0]
-    try:
-        api_key = ApiKey.objects.select_related("user").get(prefix=prefix)
-    except ApiKey.DoesNotExist:
+    api_key = _api_key_with_user(prefix)
+    if api_key is None:
         return None
     if not hmac.compare_digest(api_key.key_hash, hash_secret(secret)):
         return None
@@ -26,9 +27,38 @@ def user_team_ids(user: User) -> list[int]:
     """Team ids of a user, cached on the instance for the request."""
     cached = getattr(user, "_loopdesk_team_ids", None)
     if cached is None:
-        cached = list(user.teams.values_list("pk", flat=True))
+        cached = [team_id for _user_id, team_id in _TEAM_IDS.tuples([user.pk])]
         user._loopdesk_team_ids = cached
     return cached
+
+
+# Every API request and most pages read these; compiled once per process (core.prepared).
+_KEY_FIELDS = [f.attname for f in ApiKey._meta.concrete_fields]
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+_API_KEY_WITH_USER = PreparedQuery(
+    lambda prefixes: ApiKey.objects.filter(prefix__in=prefixes).values(
+        *_KEY_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)
+    ),
+    kind="text",
+)
+_TEAM_IDS = PreparedQuery(
+    lambda ids: (
+        User.teams.through.objects.filter(user_id__in=ids)
+        .order_by("team__name", "team_id")  # by name, as Team's ordering: default_team_for
+        .values("user_id", "team_id")
+    )
+)
+
+
+def _api_key_with_user(prefix: str) -> ApiKey | None:
+    """The key with this prefix and its user, as select_related("user") would load them."""
+    rows = _API_KEY_WITH_USER.tuples([prefix])
+    if not rows:
+        return None
+    row, n = rows[0], len(_KEY_FIELDS)
+    api_key = ApiKey.from_db("default", _KEY_FIELDS, row[:n])
+    ApiKey.user.field.set_cached_value(api_key, User.from_db("default", _USER_FIELDS, row[n:]))
+    return api_key
 
 
 def agents_active() -> QuerySet[User]:

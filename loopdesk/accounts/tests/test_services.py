@@ -34,3 +34,17 @@ def test_revoked_keys_and_deactivated_users_fail(agent):
 def test_unknown_scope_rejected(agent):
     with pytest.raises(ValidationFailed):
         api_key_create(user=agent, name="x", scopes=["admin:all"])
+
+
+def test_user_team_ids_come_in_team_name_order_for_the_default_team(db):
+    """default_team_for takes the first of user_team_ids when it was read already."""
+    from loopdesk.accounts.models import Role
+    from loopdesk.accounts.selectors import default_team_for, user_team_ids
+    from loopdesk.tickets.tests import factories
+
+    zeta = factories.make_team("Zeta")  # created first: the lower id
+    alpha = factories.make_team("Alpha")
+    agent = factories.make_user(role=Role.AGENT, teams=[zeta, alpha], email="two@loopdesk.test")
+    assert default_team_for(agent) == alpha  # by name, before the ids were read
+    assert user_team_ids(agent) == [alpha.pk, zeta.pk]
+    assert default_team_for(agent) == alpha  # and the same from the ids
