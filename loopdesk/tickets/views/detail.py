@@ -107,16 +107,18 @@ def workspace_context(
         "note_body": composer.get("note_body", ""),
         "is_closed": ticket.status_category == StatusCategory.CLOSED,
     }
+    # One masked CSRF token for the page's forms (each mask draws 32 random characters).
+    csrf = csrf_input(request)
     # The side panel opens one form per property: the same tag, built once.
     context["field_form_open"] = format_html(
         '<form method="post" action="{0}" hx-post="{0}" hx-target="#ticket-fields" '
         'hx-swap="outerHTML" hx-trigger="change, submit">{1}',
         reverse("tickets:fields", args=[ticket.number]),
-        csrf_input(request),
+        csrf,
     )
     if with_thread:
         context["thread"] = thread_rows(selectors.ticket_thread(ticket=ticket), can_edit=can_edit)
-        context["csrf_input"] = csrf_input(request)
+        context["csrf_input"] = csrf
         context["labels"] = {
             "to_article": _("Turn into article"),
             "show_quoted": _("Show quoted text"),
