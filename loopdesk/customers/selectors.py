@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from loopdesk.core.exceptions import ValidationFailed
 from loopdesk.core.pagination import Page, SortKey, keyset_page
+from loopdesk.core.prepared import PreparedQuery
 
 from .identities import normalise
 from .models import Contact, ContactIdentity, IdentityKind, Organization
@@ -42,7 +43,17 @@ def contact_get(*, contact_id: int) -> Contact:
 
 
 def contact_identities(*, contact: Contact) -> list[ContactIdentity]:
-    return list(contact.identities.order_by("kind", "-is_primary", "value"))
+    return _IDENTITIES.instances(ContactIdentity, [contact.pk])
+
+
+# Read on every ticket page, compiled once per process (core.prepared).
+_IDENTITIES = PreparedQuery(
+    lambda ids: (
+        ContactIdentity.objects.filter(contact_id__in=ids)
+        .order_by("kind", "-is_primary", "value")
+        .values(*(f.attname for f in ContactIdentity._meta.concrete_fields))
+    )
+)
 
 
 def organizations_all() -> QuerySet[Organization]:
