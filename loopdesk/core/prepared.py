@@ -15,6 +15,9 @@ be strings instead of ids (`kind="text"`, e.g. session keys).
         lambda ids: Ticket.objects.filter(pk__in=ids).values("id", "subject")
     )
     TICKET_ROWS.dicts([3, 1, 2])  # [{"id": 3, "subject": ...}, ...] (database order)
+
+A model queryset (with select_related, without annotations) gives model instances through
+`objects()`, built the way the queryset's own iterator builds them.
 """
 
 import threading
@@ -24,6 +27,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators  # as QuerySet does
 
 from .lookups import id_list, text_list
 
@@ -39,6 +43,7 @@ class _Compiled:
     columns: tuple[str, ...]
     converters: dict
     compiler: Any
+    models: bool  # a model queryset (objects()), not values() (tuples(), dicts())
 
 
 class PreparedQuery:
@@ -62,7 +67,8 @@ class PreparedQuery:
             raise ValueError("a prepared query takes its keys in exactly one placeholder")
         select = compiler.select[: compiler.col_count]
         columns = tuple(alias for _expr, _sql, alias in select)
-        if any(c is None for c in columns):
+        models = issubclass(qs._iterable_class, ModelIterable)
+        if not models and any(c is None for c in columns):
             raise ValueError("a prepared query must name its columns (use values())")
         compiled = _Compiled(
             sql=sql,
@@ -71,6 +77,7 @@ class PreparedQuery:
             columns=columns,
             converters=compiler.get_converters([expr for expr, _sql, _alias in select]),
             compiler=compiler,
+            models=models,
         )
         cache[using] = (wrapper, compiled)
         return compiled
@@ -91,12 +98,33 @@ class PreparedQuery:
 
     def dicts(self, keys: list, *, using: str = "default") -> list[dict]:
         """The rows for these keys as dicts keyed like the queryset's values()."""
+        if self._compiled(using).models:
+            raise ValueError("dicts() needs a values() query; use objects() for models")
         rows = self.tuples(keys, using=using)
         columns = self._compiled(using).columns
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def columns(self, using: str = "default") -> tuple[str, ...]:
         return self._compiled(using).columns
+
+    def objects(self, keys: list, *, using: str = "default") -> list:
+        """Model instances of a model queryset (not values()), with its select_related()
+        relations filled in, as the queryset's own iterator builds them."""
+        c = self._compiled(using)
+        info = c.compiler.klass_info
+        if not c.models or c.compiler.annotation_col_map:
+            raise ValueError("objects() needs a model queryset without annotations")
+        select = c.compiler.select
+        first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+        init_list = [col[0].target.attname for col in select[first:last]]
+        populators = get_related_populators(info, select, using)
+        found = []
+        for row in self.tuples(keys, using=using):
+            obj = info["model"].from_db(using, init_list, row[first:last])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
 
     def instances(self, model, keys: list, *, using: str = "default") -> list:
         """Model instances (as `Model.from_db` builds them) from a values() query that

@@ -96,7 +96,36 @@ def test_a_query_without_the_placeholder_is_refused():
         query.dicts([1])
 
 
-def test_a_query_without_named_columns_is_refused():
-    query = PreparedQuery(lambda ids: Ticket.objects.filter(pk__in=ids))
-    with pytest.raises(ValueError):
-        query.dicts([1])
+def test_rows_need_values_and_objects_need_a_model_query(ticket):
+    models = PreparedQuery(lambda ids: Ticket.objects.filter(pk__in=ids))
+    with pytest.raises(ValueError, match="values"):
+        models.dicts([ticket.pk])
+    values = PreparedQuery(lambda ids: Ticket.objects.filter(pk__in=ids).values("id"))
+    with pytest.raises(ValueError, match="model queryset"):
+        values.objects([ticket.pk])
+    annotated = PreparedQuery(
+        lambda ids: Ticket.objects.filter(pk__in=ids).annotate(
+            **selectors.sla_summary_annotations()
+        )
+    )
+    with pytest.raises(ValueError, match="without annotations"):
+        annotated.objects([ticket.pk])
+
+
+def test_objects_with_select_related_equal_the_orm(team_a, agent):
+    ticket = factories.make_ticket(team=team_a, assignee=agent, subject="关联 related")
+    related = ("status", "contact", "organization", "team", "assignee")
+    query = PreparedQuery(lambda ids: Ticket.objects.select_related(*related).filter(pk__in=ids))
+    (mine,) = query.objects([ticket.pk])
+    orm = Ticket.objects.select_related(*related).get(pk=ticket.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        for name in related:
+            assert getattr(mine, name) == getattr(orm, name)
+        assert mine.assignee.email == agent.email and mine.team.name == team_a.name
+        assert mine.organization is None
+    assert ctx.captured_queries == []  # the relations came with the row
+    assert [
+        f.attname
+        for f in Ticket._meta.concrete_fields
+        if getattr(mine, f.attname) != getattr(orm, f.attname)
+    ] == []
