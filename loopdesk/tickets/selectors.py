@@ -18,6 +18,7 @@ from loopdesk.core.prepared import PreparedQuery
 from .config import ticket_config
 from .constants import Channel, MessageKind, Priority, StatusCategory, TicketType
 from .models import Attachment, Message, Status, Tag, Ticket, TicketEvent
+from .models.managers import ticket_visible_to
 from .models.ticket import OPEN_Q
 
 # What a single-ticket read joins (the page header, side panel and API detail).
@@ -344,13 +345,22 @@ def _capped_counts(user, views: tuple[str, ...]) -> dict[str, str]:
 
 
 def ticket_for_output(*, pk: int) -> Ticket:
-    """A ticket just written, with what TicketOut reads loaded in two queries (instead of
-    one lazy query per relation while serialising)."""
-    return (
-        Ticket.objects.select_related("status", "contact", "organization", "team", "assignee")
-        .prefetch_related("tags")
-        .get(pk=pk)
-    )
+    """A ticket just written, with what TicketOut reads loaded in two prepared statements
+    (instead of one lazy query per relation while serialising): the ticket with its
+    relations, then its tag names (`loaded_tag_names`)."""
+    found = _TICKET_FOR_OUTPUT.objects([pk])
+    if not found:
+        raise Ticket.DoesNotExist(f"no ticket {pk}")
+    ticket = found[0]
+    ticket.loaded_tag_names = ticket_tag_names(ticket=ticket)
+    return ticket
+
+
+_TICKET_FOR_OUTPUT = PreparedQuery(
+    lambda ids: Ticket.objects.select_related(
+        "status", "contact", "organization", "team", "assignee"
+    ).filter(pk__in=ids)
+)
 
 
 def ticket_get_for_user(*, user, number: int) -> Ticket:
@@ -532,10 +542,20 @@ def ticket_get_for_page(*, user, number: int) -> Ticket:
     the header and side panel show. The page reads tags and the contact's identities
     with two plain queries of its own (ticket_tag_names, contact_identities), fresh after
     a mutation and cheaper than prefetch_related's machinery."""
-    try:
-        return Ticket.objects.visible_to(user).select_related(*DETAIL_RELATED).get(number=number)
-    except (Ticket.DoesNotExist, ValueError, OverflowError) as exc:
-        raise NotFound(_("Ticket not found.")) from exc
+    valid = isinstance(number, int) and 0 < number < 2**63  # beyond: no such ticket
+    found = _TICKET_BY_NUMBER.objects([number]) if valid else []
+    if not found or not ticket_visible_to(
+        user, assignee_id=found[0].assignee_id, team_id=found[0].team_id
+    ):
+        raise NotFound(_("Ticket not found."))
+    return found[0]
+
+
+# Read by every ticket page and its htmx changes: compiled once per process; the scope
+# (visible_to) is then checked on the row with the same rule in Python.
+_TICKET_BY_NUMBER = PreparedQuery(
+    lambda numbers: Ticket.objects.select_related(*DETAIL_RELATED).filter(number__in=numbers)
+)
 
 
 def ticket_tag_names(*, ticket: Ticket) -> list[str]:
