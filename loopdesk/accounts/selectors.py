@@ -41,6 +41,10 @@ _API_KEY_WITH_USER = PreparedQuery(
     ),
     kind="text",
 )
+_TEAM_BY_PK = PreparedQuery(lambda ids: Team.objects.filter(pk__in=ids))
+_TEAMS_OF_USER = PreparedQuery(
+    lambda ids: Team.objects.filter(members__in=ids).order_by("name", "pk")
+)
 _TEAM_IDS = PreparedQuery(
     lambda ids: (
         User.teams.through.objects.filter(user_id__in=ids)
@@ -78,6 +82,8 @@ def default_team_for(user: User) -> Team | None:
     if user.role not in (Role.AGENT, Role.TECHNICIAN):
         return None
     team_ids = getattr(user, "_loopdesk_team_ids", None)
-    if team_ids is not None:  # already read in this request
-        return Team.objects.filter(pk=team_ids[0]).first() if team_ids else None
-    return user.teams.order_by("name", "pk").first()
+    if team_ids is not None:  # already read in this request (by team name, then id)
+        found = _TEAM_BY_PK.objects(team_ids[:1])
+    else:
+        found = _TEAMS_OF_USER.objects([user.pk])[:1]
+    return found[0] if found else None

@@ -180,8 +180,10 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_tags(obj) -> list[str]:
-        # Uses the prefetched tags (no query per ticket); sorted for stable output.
-        return sorted(tag.name for tag in obj.tags.all())
+        # The names ticket_for_output read, or the prefetched tags (no query per ticket);
+        # sorted for stable output.
+        names = getattr(obj, "loaded_tag_names", None)
+        return sorted(names if names is not None else (tag.name for tag in obj.tags.all()))
 
 
 class TicketDetailOut(TicketOut):
