@@ -74,6 +74,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
             ],
+            # Django's i18n tags, with literal {% translate %} labels kept per language.
+            "libraries": {"i18n": "loopdesk.core.templatetags.i18n_cached"},
         },
     }
 ]
