@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from loopdesk.channels.templatetags.mail_display import html_quote_parts, quote_parts
 from loopdesk.core.templatetags.loopdesk_time import local_time, relative_time
-from loopdesk.sla.templatetags.sla import badge, badge_html
+from loopdesk.sla.templatetags.sla import Badges
 
 from ..constants import Channel
 from ..selectors import ThreadMessage
@@ -57,7 +57,7 @@ def url_maker(name: str, sentinel=_SENTINEL):
 
 
 def inbox_rows(rows: list[dict], *, now: datetime | None = None) -> list[InboxRow]:
-    now = now or timezone.now()
+    badges = Badges(now or timezone.now())
     url = url_maker("tickets:detail")
     select = _("Select #%(n)s")
     chinese = (get_language() or "").lower().startswith("zh")
@@ -83,7 +83,7 @@ def inbox_rows(rows: list[dict], *, now: datetime | None = None) -> list[InboxRo
                 status_label=(chinese and r["status__name_zh_hans"]) or r["status__name"],
                 priority=r["priority"],
                 priority_label=priority_label(r["priority"]),
-                sla=badge_html(badge(r["sla_due_at"], r["sla_paused"], now)),
+                sla=badges.html(r["sla_due_at"], r["sla_paused"]),
                 assignee=(r["assignee__display_name"] or r["assignee__email"])
                 if r["assignee_id"]
                 else "",
