@@ -25,6 +25,11 @@ def _serve(args: list[str]) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
     parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+    parser.add_argument(
+        "--threads",
+        default=os.environ.get("WEB_THREADS", "1"),
+        help="threads per worker (gunicorn gthread); pair with DB_POOL on PostgreSQL",
+    )
     parser.add_argument("--dev", action="store_true", help="Django's auto-reloading dev server")
     opts = parser.parse_args(args)
     if opts.dev:
@@ -51,6 +56,8 @@ def _serve(args: list[str]) -> None:
             f"{opts.host}:{opts.port}",
             "--workers",
             str(opts.workers),
+            "--threads",
+            str(opts.threads),
             "--access-logfile",
             "-",
         ],

@@ -82,12 +82,28 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL when DATABASE_URL is set, else SQLite (WAL) in the data dir.
 DATABASE_URL = env_str("DATABASE_URL")
+DB_POOL = env_int("DB_POOL", 0)  # PostgreSQL: connections per process in a pool (0: off)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL,
+            # A pooled connection goes back to the pool after each request; without a pool
+            # each process keeps its one connection open between requests.
+            conn_max_age=0 if DB_POOL else env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=not DB_POOL,  # the pool checks connections itself
         )
     }
+    if DB_POOL:
+        # psycopg's pool inside each process (Django 5.1+): worth it with threaded web
+        # workers (`loopdesk serve --threads`), where threads share DB_POOL connections.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+            "max_idle": 300,
+        }
+    # PgBouncer in transaction mode: a cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_PGBOUNCER", False)
 else:
     DATABASES = {
         "default": {
