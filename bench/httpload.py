@@ -192,12 +192,18 @@ def run(
     finally:
         _stop(server)
         api_key_revoke(api_key=issued.api_key)
+    task_worker = _task_worker_memory()
     rows = _rows(workloads, runs, concurrency)
     body = _save(
         rows=rows,
         runs=runs,
         loads=loads,
-        rss={"idle": rss_idle, "warm": rss_warm, "after_load": rss_after},
+        rss={
+            "idle": rss_idle,
+            "warm": rss_warm,
+            "after_load": rss_after,
+            "task_worker": task_worker,
+        },
         duration=duration,
         repeat=repeat,
         workers=workers,
@@ -372,7 +378,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(port: int, workers: int) -> subprocess.Popen:
+def _server_env() -> dict[str, str]:
+    """The environment of the server under test (and of the task worker beside it)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -386,6 +393,11 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
         # Names the server's connections, so their backends' CPU can be read (_usage).
         sep = "&" if "?" in env["DATABASE_URL"] else "?"
         env["DATABASE_URL"] += f"{sep}application_name={APP_NAME}"
+    return env
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen:
+    env = _server_env()
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     log_dir = Path(settings.DATA_DIR) / "logs"
     log_dir.mkdir(exist_ok=True)
@@ -521,30 +533,84 @@ def _workers(master: int) -> list[int]:
 
 def _rss(server: subprocess.Popen) -> dict:
     """VmRSS and VmHWM (peak) in MiB of the master and every worker."""
-
-    def status(pid: int) -> dict:
-        values = {}
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-                values[key] = round(int(rest.split()[0]) / 1024, 1)
-        # Pss shares pages mapped by several processes among them; Private is what this
-        # process alone holds (what stopping it would free).
-        rollup = Path(f"/proc/{pid}/smaps_rollup")
-        if rollup.exists():
-            private = 0
-            for line in rollup.read_text().splitlines():
-                key, _, rest = line.partition(":")
-                if key == "Pss":
-                    values["Pss"] = round(int(rest.split()[0]) / 1024, 1)
-                elif key in ("Private_Clean", "Private_Dirty"):
-                    private += int(rest.split()[0])
-            values["Private"] = round(private / 1024, 1)
-        return values
-
     return {
-        "master": status(server.pid),
-        "workers": [status(pid) for pid in sorted(_workers(server.pid))],
+        "master": _memory(server.pid),
+        "workers": [_memory(pid) for pid in sorted(_workers(server.pid))],
+    }
+
+
+def _memory(pid: int) -> dict:
+    """VmRSS, VmHWM (peak), RssAnon, RssFile, Pss and Private of one process, in MiB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+            values[key] = round(int(rest.split()[0]) / 1024, 1)
+    # Pss shares pages mapped by several processes among them; Private is what this
+    # process alone holds (what stopping it would free).
+    rollup = Path(f"/proc/{pid}/smaps_rollup")
+    if rollup.exists():
+        private = 0
+        for line in rollup.read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key == "Pss":
+                values["Pss"] = round(int(rest.split()[0]) / 1024, 1)
+            elif key in ("Private_Clean", "Private_Dirty"):
+                private += int(rest.split()[0])
+        values["Private"] = round(private / 1024, 1)
+    return values
+
+
+def _task_worker_memory(timeout: float = 180.0) -> dict:
+    """`loopdesk worker` (task queue, SLA and automation schedulers, mail poller, routing
+    sweep), started after the load so it takes no CPU from the measured cells: its memory
+    once booted and idle, and after it ran the tasks the load queued (customer mails of
+    the replies, hooks). Mail goes to Django's dummy backend: nothing leaves the machine."""
+    from django_tasks_db.models import DBTaskResult
+
+    def ready() -> int:
+        return DBTaskResult.objects.filter(status="READY").count()
+
+    env = {
+        **_server_env(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",  # the product's own (no bench URLs)
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    queued = ready()
+    log = open(Path(settings.DATA_DIR) / "logs" / "bench-task-worker.log", "ab")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "loopdesk"), "worker"],
+        cwd=str(BENCH_DIR.parent),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        time.sleep(3.0)  # booted: settings, apps, the scheduler threads started
+        if worker.poll() is not None:
+            raise SystemExit(f"loopdesk worker exited with {worker.returncode}; see {log.name}")
+        idle = _memory(worker.pid)
+        started = time.monotonic()
+        while ready() and time.monotonic() - started < timeout and worker.poll() is None:
+            time.sleep(1.0)
+        took = time.monotonic() - started
+        if worker.poll() is not None:
+            raise SystemExit(f"loopdesk worker exited with {worker.returncode}; see {log.name}")
+        after = _memory(worker.pid)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+    left = ready()
+    return {
+        "idle": idle,
+        "after": after,
+        "tasks_run": queued - left,
+        "left": left,
+        "seconds": round(took, 1),
     }
 
 
@@ -780,9 +846,22 @@ def _print(body: dict) -> None:
         )
     print("\nMiB per gunicorn worker: VmRSS (peak VmHWM, Pss, Private):")
     for phase, data in body["rss_mib"].items():
+        if phase == "task_worker":
+            continue
         workers = ", ".join(
             f"{w.get('VmRSS')} ({w.get('VmHWM')}, {w.get('Pss')}, {w.get('Private')})"
             for w in data["workers"]
         )
         print(f"  {phase:<10} master {data['master'].get('VmRSS')}; workers {workers}")
+    task = body["rss_mib"].get("task_worker")
+    if task:
+        idle, after = task["idle"], task["after"]
+        left = f", {task['left']} still queued" if task["left"] else ""
+        print(
+            f"\nTask worker (loopdesk worker), MiB VmRSS (RssAnon, Pss, Private): idle "
+            f"{idle.get('VmRSS')} ({idle.get('RssAnon')}, {idle.get('Pss')}, {idle.get('Private')}); "
+            f"after running {task['tasks_run']} queued tasks in {task['seconds']} s "
+            f"{after.get('VmRSS')} ({after.get('RssAnon')}, {after.get('Pss')}, {after.get('Private')})"
+            f"{left}"
+        )
     print(f"\nWrote {body['path']}")

@@ -37,10 +37,20 @@ def table(body: dict) -> str:
         )
     lines += ["", "Memory per gunicorn worker, MiB — VmRSS (RssAnon / Pss):", ""]
     for phase, data in body["rss_mib"].items():
+        if phase == "task_worker":
+            continue
         workers = ", ".join(
             f"{w.get('VmRSS')} ({w.get('RssAnon')} / {w.get('Pss')})" for w in data["workers"]
         )
         lines.append(f"- {phase}: {workers}; master {data['master'].get('VmRSS')}")
+    task = body["rss_mib"].get("task_worker")
+    if task:
+        lines.append(
+            f"- task worker (`loopdesk worker`): idle {task['idle'].get('VmRSS')} "
+            f"({task['idle'].get('RssAnon')} / {task['idle'].get('Pss')}); after running "
+            f"{task['tasks_run']} queued tasks {task['after'].get('VmRSS')} "
+            f"({task['after'].get('RssAnon')} / {task['after'].get('Pss')})"
+        )
     return "\n".join(lines)
 
 
