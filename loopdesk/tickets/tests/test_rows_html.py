@@ -55,6 +55,7 @@ def test_thread_markup_escapes_author_attachments_and_quoted_text():
         is_html=True,
         attachments=[Attached(url="/a/1", filename=XSS, size="1 KB")],
         to_article_url="",
+        mail="",
         head=mark_safe(""),
         tail=mark_safe(""),
     )

@@ -117,7 +117,12 @@ def workspace_context(
         csrf,
     )
     if with_thread:
-        context["thread"] = thread_rows(selectors.ticket_thread(ticket=ticket), can_edit=can_edit)
+        context["thread"] = thread_rows(
+            selectors.ticket_thread(ticket=ticket),
+            can_edit=can_edit,
+            ticket_number=ticket.number,
+            csrf_input=csrf,
+        )
         context["csrf_input"] = csrf
         context["labels"] = {
             "to_article": _("Turn into article"),

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from loopdesk.channels.templatetags.mail_display import html_quote_parts, quote_parts
+from loopdesk.channels.templatetags.mail_display import MailNotes, html_quote_parts, quote_parts
 from loopdesk.core.templatetags.loopdesk_time import local_time, relative_time
 from loopdesk.sla.templatetags.sla import Badges
 
@@ -156,6 +156,7 @@ class ThreadRow:
     is_html: bool
     attachments: list[Attached]
     to_article_url: str  # "" when the button is not offered
+    mail: SafeString | str  # the email line: threading rule, delivery state (MailNotes)
     # The article's fixed markup, written once here (see _thread.html, which adds the
     # channel's note and the "turn into article" form between them):
     head: SafeString  # <article><header> up to the channel line
@@ -190,7 +191,9 @@ def _thread_markup(row: ThreadRow, labels: dict[str, str]) -> tuple[SafeString, 
     return mark_safe(head), mark_safe(tail)  # noqa: S308 -- every field escaped by _e
 
 
-def thread_rows(messages: list[ThreadMessage], *, can_edit: bool) -> list[ThreadRow]:
+def thread_rows(
+    messages: list[ThreadMessage], *, can_edit: bool, ticket_number: int, csrf_input: str
+) -> list[ThreadRow]:
     badges = {
         "note": format_html('<span class="badge">{}</span>', _("Internal note")),
         "inbound": format_html('<span class="badge">{}</span>', _("Customer")),
@@ -201,6 +204,14 @@ def thread_rows(messages: list[ThreadMessage], *, can_edit: bool) -> list[Thread
     channels = {value: str(label) for value, label in Channel.choices}
     attachment_url = url_maker("tickets:attachment", uuid.UUID(int=_SENTINEL))
     to_article_url = url_maker("knowledge:message_to_article") if can_edit else None
+    resend_head, resend_tail = reverse("tickets:resend", args=[ticket_number, _SENTINEL]).split(
+        str(_SENTINEL)
+    )
+    mail = MailNotes(
+        can_edit=can_edit,
+        csrf_input=csrf_input,
+        resend_url=lambda pk: f"{resend_head}{pk}{resend_tail}",
+    )
     labels = {
         "show_quoted": html.escape(_("Show quoted text")),
         "attachments": html.escape(_("Attachments")),
@@ -229,6 +240,7 @@ def thread_rows(messages: list[ThreadMessage], *, can_edit: bool) -> list[Thread
             to_article_url=to_article_url(m.pk)
             if to_article_url and m.direction == "outbound" and not m.is_note
             else "",
+            mail=mail.html(m.channel_meta, m.direction, m.pk) if m.channel_meta else "",
             head=SafeString(),
             tail=SafeString(),
         )
