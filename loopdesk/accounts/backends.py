@@ -36,7 +36,7 @@ class EmailBackend(ModelBackend):
 
 
 _USER_BY_PK = PreparedQuery(
-    lambda ids: User.objects.filter(pk__in=ids).values(
+    lambda ids: User.objects.filter(pk__any=ids).values(
         *(f.attname for f in User._meta.concrete_fields)
     )
 )

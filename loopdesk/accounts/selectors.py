@@ -36,18 +36,18 @@ def user_team_ids(user: User) -> list[int]:
 _KEY_FIELDS = [f.attname for f in ApiKey._meta.concrete_fields]
 _USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 _API_KEY_WITH_USER = PreparedQuery(
-    lambda prefixes: ApiKey.objects.filter(prefix__in=prefixes).values(
+    lambda prefixes: ApiKey.objects.filter(prefix__any=prefixes).values(
         *_KEY_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)
     ),
     kind="text",
 )
-_TEAM_BY_PK = PreparedQuery(lambda ids: Team.objects.filter(pk__in=ids))
+_TEAM_BY_PK = PreparedQuery(lambda ids: Team.objects.filter(pk__any=ids))
 _TEAMS_OF_USER = PreparedQuery(
-    lambda ids: Team.objects.filter(members__in=ids).order_by("name", "pk")
+    lambda ids: Team.objects.filter(members__id__any=ids).order_by("name", "pk")
 )
 _TEAM_IDS = PreparedQuery(
     lambda ids: (
-        User.teams.through.objects.filter(user_id__in=ids)
+        User.teams.through.objects.filter(user_id__any=ids)
         .order_by("team__name", "team_id")  # by name, as Team's ordering: default_team_for
         .values("user_id", "team_id")
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from loopdesk.core.prepared import PreparedQuery
 
 _SESSION_BY_KEY = PreparedQuery(
-    lambda keys: Session.objects.filter(session_key__in=keys).values(
+    lambda keys: Session.objects.filter(session_key__any=keys).values(
         "session_key", "session_data", "expire_date"
     ),
     kind="text",

@@ -4,15 +4,16 @@ The inbox reads its 25 rows with one query whose SQL never changes: only the lis
 does. Building that queryset and compiling it (joins, annotations, aliases, converters)
 cost the ORM ~1.2 ms on every page, four times what SQLite takes to run it. A
 `PreparedQuery` builds the queryset once per database connection wrapper, with the ids
-passed as one parameter (`id_list`: a JSON array on SQLite, an array on PostgreSQL), keeps
-the compiled SQL and the columns' converters, and afterwards only binds the new ids.
+passed as one parameter (the `field__any` lookup of core.lookups: an array on PostgreSQL,
+a JSON array on SQLite), keeps the compiled SQL and the columns' converters, and
+afterwards only binds the new ids.
 
 Only for queries whose shape does not depend on the request: the builder receives the
 ids' placeholder and nothing else, so nothing a user sends can change the SQL. Keys may
 be strings instead of ids (`kind="text"`, e.g. session keys).
 
     TICKET_ROWS = PreparedQuery(
-        lambda ids: Ticket.objects.filter(pk__in=ids).values("id", "subject")
+        lambda ids: Ticket.objects.filter(pk__any=ids).values("id", "subject")
     )
     TICKET_ROWS.dicts([3, 1, 2])  # [{"id": 3, "subject": ...}, ...] (database order)
 
@@ -29,10 +30,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # as QuerySet does
 
-from .lookups import id_list, text_list
+from .lookups import any_param
 
 # Never a real key: they mark where the keys go among the compiled query's parameters.
-_MARKERS = {"int": (id_list, -7_345_918_273), "text": (text_list, "\x00prepared-marker\x00")}
+_MARKERS = {"int": -7_345_918_273, "text": "\x00prepared-marker\x00"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Compiled:
 class PreparedQuery:
     def __init__(self, build: Callable[[Any], QuerySet], *, kind: str = "int") -> None:
         self._build = build
-        self._as_param, self._marker = _MARKERS[kind]
+        self._marker = _MARKERS[kind]
         self._local = threading.local()  # Django's connection wrappers are per thread
 
     def _compiled(self, using: str) -> _Compiled:
@@ -58,10 +59,10 @@ class PreparedQuery:
         found = cache.get(using)
         if found is not None and found[0] is wrapper:
             return found[1]
-        qs = self._build(self._as_param([self._marker]))
+        qs = self._build([self._marker])
         compiler = qs.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        marker = self._as_param([self._marker]).params[0]
+        marker = any_param([self._marker], wrapper.vendor)
         slots = [i for i, p in enumerate(params) if p == marker]
         if len(slots) != 1:
             raise ValueError("a prepared query takes its keys in exactly one placeholder")
@@ -88,7 +89,7 @@ class PreparedQuery:
             return []
         c = self._compiled(using)
         params = list(c.params)
-        params[c.slot] = self._as_param(keys).params[0]
+        params[c.slot] = any_param(keys, connections[using].vendor)
         with connections[using].cursor() as cursor:
             cursor.execute(c.sql, params)
             rows = cursor.fetchall()

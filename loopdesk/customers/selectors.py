@@ -49,7 +49,7 @@ def contact_identities(*, contact: Contact) -> list[ContactIdentity]:
 # Read on every ticket page, compiled once per process (core.prepared).
 _IDENTITIES = PreparedQuery(
     lambda ids: (
-        ContactIdentity.objects.filter(contact_id__in=ids)
+        ContactIdentity.objects.filter(contact_id__any=ids)
         .order_by("kind", "-is_primary", "value")
         .values(*(f.attname for f in ContactIdentity._meta.concrete_fields))
     )

@@ -236,14 +236,14 @@ def sla_summary_annotations() -> dict:
 # The two fixed-shape reads of every inbox page, compiled once per process (core.prepared).
 _INBOX_ROWS = PreparedQuery(
     lambda ids: (
-        Ticket.objects.filter(pk__in=ids)
+        Ticket.objects.filter(pk__any=ids)
         .annotate(**sla_summary_annotations())
         .values(*INBOX_ROW_VALUES, "sla_due_at", "sla_paused")
     )
 )
 _TICKET_TAGS = PreparedQuery(
     lambda ids: (
-        Ticket.tags.through.objects.filter(ticket_id__in=ids)
+        Ticket.tags.through.objects.filter(ticket_id__any=ids)
         .order_by("tag__name")
         .values("ticket_id", "tag__name")
     )
@@ -359,7 +359,7 @@ def ticket_for_output(*, pk: int) -> Ticket:
 _TICKET_FOR_OUTPUT = PreparedQuery(
     lambda ids: Ticket.objects.select_related(
         "status", "contact", "organization", "team", "assignee"
-    ).filter(pk__in=ids)
+    ).filter(pk__any=ids)
 )
 
 
@@ -416,14 +416,14 @@ _THREAD_COLUMNS = (
 # The ticket page's fixed-shape reads, compiled once per process (core.prepared).
 _THREAD = PreparedQuery(
     lambda ids: (
-        Message.objects.filter(ticket_id__in=ids)
+        Message.objects.filter(ticket_id__any=ids)
         .order_by("created_at", "pk")
         .values(*_THREAD_COLUMNS)
     )
 )
 _THREAD_PUBLIC = PreparedQuery(
     lambda ids: (
-        Message.objects.filter(ticket_id__in=ids)
+        Message.objects.filter(ticket_id__any=ids)
         .exclude(kind=MessageKind.NOTE)
         .order_by("created_at", "pk")
         .values(*_THREAD_COLUMNS)
@@ -431,13 +431,13 @@ _THREAD_PUBLIC = PreparedQuery(
 )
 _THREAD_ATTACHMENTS = PreparedQuery(
     lambda ids: (
-        Attachment.objects.filter(ticket_id__in=ids)
+        Attachment.objects.filter(ticket_id__any=ids)
         .order_by("pk")
         .values("ticket_id", "message_id", "public_id", "filename", "size")
     )
 )
 _TAG_NAMES = PreparedQuery(
-    lambda ids: Tag.objects.filter(tickets__id__in=ids).order_by("name").values("name")
+    lambda ids: Tag.objects.filter(tickets__id__any=ids).order_by("name").values("name")
 )
 
 
@@ -554,7 +554,7 @@ def ticket_get_for_page(*, user, number: int) -> Ticket:
 # Read by every ticket page and its htmx changes: compiled once per process; the scope
 # (visible_to) is then checked on the row with the same rule in Python.
 _TICKET_BY_NUMBER = PreparedQuery(
-    lambda numbers: Ticket.objects.select_related(*DETAIL_RELATED).filter(number__in=numbers)
+    lambda numbers: Ticket.objects.select_related(*DETAIL_RELATED).filter(number__any=numbers)
 )
 
 

@@ -48,3 +48,16 @@ def test_the_open_list_can_use_the_partial_index(ticket):
         bound = forced.replace("IN ('new', 'open', 'pending', 'on_hold')", "IN (%s, %s, %s, %s)")
         with pytest.raises(OperationalError, match="no query solution"):
             cursor.execute(bound, [*params, "new", "open", "pending", "on_hold"])
+
+
+def test_any_binds_the_list_as_one_parameter_and_matches_in(ticket):
+    other = factories.make_ticket()
+    ids = [ticket.pk, other.pk, 10**12]
+    with CaptureQueriesContext(connection) as ctx:
+        found = sorted(Ticket.objects.filter(pk__any=ids).values_list("pk", flat=True))
+    assert found == sorted(Ticket.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    sql = ctx.captured_queries[0]["sql"]
+    assert ("= ANY(" in sql) if connection.vendor == "postgresql" else ("json_each(" in sql)
+    hostile = ["x') OR 1=1 --", '"; DROP TABLE tickets_ticket; --', "引号'"]
+    assert list(Ticket.objects.filter(subject__any=hostile)) == []
+    assert Ticket.objects.filter(pk__any=[ticket.pk]).get() == ticket

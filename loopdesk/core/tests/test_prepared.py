@@ -56,7 +56,7 @@ def test_compiled_once_then_only_the_ids_change(team_a):
 
     def build(ids):
         builds.append(ids)
-        return Ticket.objects.filter(pk__in=ids).values("id", "subject")
+        return Ticket.objects.filter(pk__any=ids).values("id", "subject")
 
     query = PreparedQuery(build)
     query.dicts([tickets[0].pk])
@@ -74,7 +74,7 @@ def test_text_keys_and_hostile_values_stay_parameters():
     Contact.objects.create(name="Robert'); DROP TABLE customers_contact; --")
     Contact.objects.create(name='引号 "x" \\ %s ?')
     query = PreparedQuery(
-        lambda names: Contact.objects.filter(name__in=names).values("name"), kind="text"
+        lambda names: Contact.objects.filter(name__any=names).values("name"), kind="text"
     )
     names = ["Robert'); DROP TABLE customers_contact; --", '引号 "x" \\ %s ?', "absent"]
     assert sorted(r["name"] for r in query.dicts(names)) == sorted(names[:2])
@@ -83,7 +83,7 @@ def test_text_keys_and_hostile_values_stay_parameters():
 
 def test_model_instances_from_every_concrete_field(agent):
     fields = [f.attname for f in type(agent)._meta.concrete_fields]
-    query = PreparedQuery(lambda ids: type(agent).objects.filter(pk__in=ids).values(*fields))
+    query = PreparedQuery(lambda ids: type(agent).objects.filter(pk__any=ids).values(*fields))
     (user,) = query.instances(type(agent), [agent.pk])
     assert user.pk == agent.pk and user.email == agent.email and user.role == agent.role
     assert user._state.adding is False and user._state.db == "default"
@@ -97,14 +97,14 @@ def test_a_query_without_the_placeholder_is_refused():
 
 
 def test_rows_need_values_and_objects_need_a_model_query(ticket):
-    models = PreparedQuery(lambda ids: Ticket.objects.filter(pk__in=ids))
+    models = PreparedQuery(lambda ids: Ticket.objects.filter(pk__any=ids))
     with pytest.raises(ValueError, match="values"):
         models.dicts([ticket.pk])
-    values = PreparedQuery(lambda ids: Ticket.objects.filter(pk__in=ids).values("id"))
+    values = PreparedQuery(lambda ids: Ticket.objects.filter(pk__any=ids).values("id"))
     with pytest.raises(ValueError, match="model queryset"):
         values.objects([ticket.pk])
     annotated = PreparedQuery(
-        lambda ids: Ticket.objects.filter(pk__in=ids).annotate(
+        lambda ids: Ticket.objects.filter(pk__any=ids).annotate(
             **selectors.sla_summary_annotations()
         )
     )
@@ -115,7 +115,7 @@ def test_rows_need_values_and_objects_need_a_model_query(ticket):
 def test_objects_with_select_related_equal_the_orm(team_a, agent):
     ticket = factories.make_ticket(team=team_a, assignee=agent, subject="关联 related")
     related = ("status", "contact", "organization", "team", "assignee")
-    query = PreparedQuery(lambda ids: Ticket.objects.select_related(*related).filter(pk__in=ids))
+    query = PreparedQuery(lambda ids: Ticket.objects.select_related(*related).filter(pk__any=ids))
     (mine,) = query.objects([ticket.pk])
     orm = Ticket.objects.select_related(*related).get(pk=ticket.pk)
     with CaptureQueriesContext(connection) as ctx:
