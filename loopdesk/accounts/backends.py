@@ -30,13 +30,9 @@ class EmailBackend(ModelBackend):
             return None
         if not 0 < pk < 2**63:  # beyond a bigint: no such user (PostgreSQL would raise)
             return None
-        found = _USER_BY_PK.instances(User, [pk])
+        found = _USER_BY_PK.objects([pk])
         user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-_USER_BY_PK = PreparedQuery(
-    lambda ids: User.objects.filter(pk__any=ids).values(
-        *(f.attname for f in User._meta.concrete_fields)
-    )
-)
+_USER_BY_PK = PreparedQuery(lambda ids: User.objects.filter(pk__any=ids))

@@ -33,12 +33,8 @@ def user_team_ids(user: User) -> list[int]:
 
 
 # Every API request and most pages read these; compiled once per process (core.prepared).
-_KEY_FIELDS = [f.attname for f in ApiKey._meta.concrete_fields]
-_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 _API_KEY_WITH_USER = PreparedQuery(
-    lambda prefixes: ApiKey.objects.filter(prefix__any=prefixes).values(
-        *_KEY_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)
-    ),
+    lambda prefixes: ApiKey.objects.select_related("user").filter(prefix__any=prefixes),
     kind="text",
 )
 _TEAM_BY_PK = PreparedQuery(lambda ids: Team.objects.filter(pk__any=ids))
@@ -56,13 +52,8 @@ _TEAM_IDS = PreparedQuery(
 
 def _api_key_with_user(prefix: str) -> ApiKey | None:
     """The key with this prefix and its user, as select_related("user") would load them."""
-    rows = _API_KEY_WITH_USER.tuples([prefix])
-    if not rows:
-        return None
-    row, n = rows[0], len(_KEY_FIELDS)
-    api_key = ApiKey.from_db("default", _KEY_FIELDS, row[:n])
-    ApiKey.user.field.set_cached_value(api_key, User.from_db("default", _USER_FIELDS, row[n:]))
-    return api_key
+    found = _API_KEY_WITH_USER.objects([prefix])
+    return found[0] if found else None
 
 
 def agents_active() -> QuerySet[User]:

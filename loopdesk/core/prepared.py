@@ -126,9 +126,3 @@ class PreparedQuery:
                 populator.populate(row, obj)
             found.append(obj)
         return found
-
-    def instances(self, model, keys: list, *, using: str = "default") -> list:
-        """Model instances (as `Model.from_db` builds them) from a values() query that
-        selects every concrete field by its attname."""
-        columns = self.columns(using)
-        return [model.from_db(using, columns, row) for row in self.tuples(keys, using=using)]

@@ -43,15 +43,13 @@ def contact_get(*, contact_id: int) -> Contact:
 
 
 def contact_identities(*, contact: Contact) -> list[ContactIdentity]:
-    return _IDENTITIES.instances(ContactIdentity, [contact.pk])
+    return _IDENTITIES.objects([contact.pk])
 
 
 # Read on every ticket page, compiled once per process (core.prepared).
 _IDENTITIES = PreparedQuery(
-    lambda ids: (
-        ContactIdentity.objects.filter(contact_id__any=ids)
-        .order_by("kind", "-is_primary", "value")
-        .values(*(f.attname for f in ContactIdentity._meta.concrete_fields))
+    lambda ids: ContactIdentity.objects.filter(contact_id__any=ids).order_by(
+        "kind", "-is_primary", "value"
     )
 )
 
