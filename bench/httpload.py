@@ -60,6 +60,8 @@ from loopdesk.core.demo import people
 from loopdesk.tickets import permissions
 from loopdesk.tickets.models import Message, Ticket, TicketEvent
 
+from .memory import process_memory, task_worker_memory
+
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 VIEWS = ("mine", "unassigned", "my_teams", "open", "recent", "sla_at_risk")
@@ -192,7 +194,7 @@ def run(
     finally:
         _stop(server)
         api_key_revoke(api_key=issued.api_key)
-    task_worker = _task_worker_memory()
+    task_worker = task_worker_memory(_server_env())
     rows = _rows(workloads, runs, concurrency)
     body = _save(
         rows=rows,
@@ -534,83 +536,8 @@ def _workers(master: int) -> list[int]:
 def _rss(server: subprocess.Popen) -> dict:
     """VmRSS and VmHWM (peak) in MiB of the master and every worker."""
     return {
-        "master": _memory(server.pid),
-        "workers": [_memory(pid) for pid in sorted(_workers(server.pid))],
-    }
-
-
-def _memory(pid: int) -> dict:
-    """VmRSS, VmHWM (peak), RssAnon, RssFile, Pss and Private of one process, in MiB."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-            values[key] = round(int(rest.split()[0]) / 1024, 1)
-    # Pss shares pages mapped by several processes among them; Private is what this
-    # process alone holds (what stopping it would free).
-    rollup = Path(f"/proc/{pid}/smaps_rollup")
-    if rollup.exists():
-        private = 0
-        for line in rollup.read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key == "Pss":
-                values["Pss"] = round(int(rest.split()[0]) / 1024, 1)
-            elif key in ("Private_Clean", "Private_Dirty"):
-                private += int(rest.split()[0])
-        values["Private"] = round(private / 1024, 1)
-    return values
-
-
-def _task_worker_memory(timeout: float = 180.0) -> dict:
-    """`loopdesk worker` (task queue, SLA and automation schedulers, mail poller, routing
-    sweep), started after the load so it takes no CPU from the measured cells: its memory
-    once booted and idle, and after it ran the tasks the load queued (customer mails of
-    the replies, hooks). Mail goes to Django's dummy backend: nothing leaves the machine."""
-    from django_tasks_db.models import DBTaskResult
-
-    def ready() -> int:
-        return DBTaskResult.objects.filter(status="READY").count()
-
-    env = {
-        **_server_env(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",  # the product's own (no bench URLs)
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-    queued = ready()
-    log = open(Path(settings.DATA_DIR) / "logs" / "bench-task-worker.log", "ab")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "loopdesk"), "worker"],
-        cwd=str(BENCH_DIR.parent),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        time.sleep(3.0)  # booted: settings, apps, the scheduler threads started
-        if worker.poll() is not None:
-            raise SystemExit(f"loopdesk worker exited with {worker.returncode}; see {log.name}")
-        idle = _memory(worker.pid)
-        started = time.monotonic()
-        while ready() and time.monotonic() - started < timeout and worker.poll() is None:
-            time.sleep(1.0)
-        took = time.monotonic() - started
-        if worker.poll() is not None:
-            raise SystemExit(f"loopdesk worker exited with {worker.returncode}; see {log.name}")
-        after = _memory(worker.pid)
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
-    left = ready()
-    return {
-        "idle": idle,
-        "after": after,
-        "tasks_run": queued - left,
-        "left": left,
-        "seconds": round(took, 1),
+        "master": process_memory(server.pid),
+        "workers": [process_memory(pid) for pid in sorted(_workers(server.pid))],
     }
 
 
