@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from loopdesk.core.exceptions import NotFound, ValidationFailed
-from loopdesk.core.lookups import id_list
 from loopdesk.core.pagination import Page, SortKey, encode_cursor, keyset_ids, keyset_page
 from loopdesk.core.prepared import PreparedQuery
 
@@ -191,7 +190,7 @@ def _search(qs: QuerySet, query: str) -> QuerySet:
 
     digits = query.lstrip("#")
     ids = search.search_ticket_ids(query, limit=2000)
-    cond = Q(pk__in=id_list(ids))
+    cond = Q(pk__any=ids)  # the matches as one bound array (core.lookups)
     if digits.isdigit() and len(digits) < 19:
         cond |= Q(number=int(digits))
     return qs.filter(cond)
