@@ -49,10 +49,10 @@ class InboxRow:
     updated: SafeString | str
 
 
-def url_maker(name: str, sentinel=_SENTINEL):
-    """reverse() once; each row fills in its one argument (an int, or a UUID when the
-    sentinel is one)."""
-    head, tail = reverse(name, args=[sentinel]).split(str(sentinel))
+def url_maker(name: str, sentinel=_SENTINEL, *, before=()):
+    """reverse() once; each row fills in its last argument (an int, or a UUID when the
+    sentinel is one); `before`: the arguments ahead of it, the same for every row."""
+    head, tail = reverse(name, args=[*before, sentinel]).split(str(sentinel))
     return lambda value: f"{head}{value}{tail}"
 
 
@@ -204,13 +204,10 @@ def thread_rows(
     channels = {value: str(label) for value, label in Channel.choices}
     attachment_url = url_maker("tickets:attachment", uuid.UUID(int=_SENTINEL))
     to_article_url = url_maker("knowledge:message_to_article") if can_edit else None
-    resend_head, resend_tail = reverse("tickets:resend", args=[ticket_number, _SENTINEL]).split(
-        str(_SENTINEL)
-    )
     mail = MailNotes(
         can_edit=can_edit,
         csrf_input=csrf_input,
-        resend_url=lambda pk: f"{resend_head}{pk}{resend_tail}",
+        resend_url=url_maker("tickets:resend", before=[ticket_number]),
     )
     labels = {
         "show_quoted": html.escape(_("Show quoted text")),
